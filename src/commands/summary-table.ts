@@ -1,0 +1,19 @@
+import type { Summary } from '../config/summarise.ts';
+import { relative } from 'node:path';
+
+/** A plain-text table of what was found where: local use only, never sent. */
+export function formatSummaryTable(summary: Summary, cwd: string): string {
+  const rows: string[][] = [['FILE', 'PATH', 'CATEGORY', 'NAME']];
+  for (const file of summary.files) {
+    const shown = relative(cwd, file.path) || file.path;
+    for (const c of file.components) {
+      const name = c.known ? c.name : `unknown (written "${c.writtenName ?? '?'}", not in catalogue)`;
+      rows.push([shown, c.path, c.category, c.defaulted ? `${name} (default)` : name]);
+    }
+  }
+  for (const c of summary.instanceDefaults) rows.push(['(instance)', c.path, c.category, `${c.name} (default)`]);
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((row) => (row[i] ?? '').length)));
+  const lines = rows.map((row) => row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i] ?? 0))).join('  '));
+  const total = summary.files.reduce((n, f) => n + f.components.length, 0) + summary.instanceDefaults.length;
+  return `${lines.join('\n')}\n\n${total} component(s) in ${summary.files.length} file(s)\n`;
+}

@@ -1,0 +1,31 @@
+/**
+ * With no --config, Connect looks for its config in fixed places; so do we,
+ * in the same order, so the sidecar reads what Connect runs.
+ */
+import { access } from 'node:fs/promises';
+import { resolve } from 'node:path';
+
+export function defaultConfigCandidates(cwd: string): string[] {
+  const candidates: string[] = [];
+  for (const product of ['redpanda-connect', 'connect', 'benthos']) {
+    candidates.push(
+      resolve(cwd, `${product}.yaml`),
+      `/${product}.yaml`,
+      `/etc/${product}/config.yaml`,
+      `/etc/${product}.yaml`,
+    );
+  }
+  return candidates;
+}
+
+export async function findDefaultConfig(cwd: string): Promise<string | undefined> {
+  for (const candidate of defaultConfigCandidates(cwd)) {
+    try {
+      await access(candidate);
+      return candidate;
+    } catch {
+      // not there: try the next place
+    }
+  }
+  return undefined;
+}

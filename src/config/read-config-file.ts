@@ -1,0 +1,65 @@
+/**
+ * Reads one config file safely: never blocks on a FIFO or device, never reads
+ * more than a fixed cap, and turns each errno into a message a user can act on.
+ */
+import { constants } from 'node:fs';
+import { open } from 'node:fs/promises';
+import { UserError, errorCode } from '../errors.ts';
+
+/** Larger files are refused: real configs are far smaller, and memory stays bounded. */
+export const MAX_CONFIG_BYTES = 16 * 1024 * 1024;
+
+export function describeFsError(error: unknown, path: string, what = 'config file'): UserError {
+  switch (errorCode(error)) {
+    case 'ENOENT':
+      return new UserError(`no such ${what}: ${path}`, { cause: error });
+    case 'EACCES':
+    case 'EPERM':
+      return new UserError(`cannot read ${what} ${path}: permission denied`, { cause: error });
+    case 'ELOOP':
+      return new UserError(`cannot read ${what} ${path}: too many levels of symbolic links`, { cause: error });
+    case 'EISDIR':
+      return new UserError(`${path} is a directory, expected a ${what}`, { cause: error });
+    case 'ENOTDIR':
+      return new UserError(`no such ${what}: ${path} (a parent is not a directory)`, { cause: error });
+    default:
+      return new UserError(`cannot read ${what} ${path}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+  }
+}
+
+export async function readConfigFile(path: string, maxBytes = MAX_CONFIG_BYTES): Promise<string> {
+  let handle;
+  try {
+    // O_NONBLOCK: opening a FIFO must not wait for a writer.
+    handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
+  } catch (error) {
+    throw describeFsError(error, path);
+  }
+  try {
+    const stat = await handle.stat();
+    if (stat.isDirectory()) throw new UserError(`${path} is a directory, expected a config file`);
+    if (!stat.isFile()) throw new UserError(`${path} is not a regular file (a FIFO, socket or device?), refusing to read it`);
+    if (stat.size > maxBytes) {
+      throw new UserError(`${path} is ${stat.size} bytes, more than the ${maxBytes}-byte limit for a config file`);
+    }
+    // Read at most one byte past the cap, in case the file grows while we read.
+    const buffer = Buffer.alloc(Math.min(stat.size, maxBytes) + 1);
+    let length = 0;
+    for (;;) {
+      const { bytesRead } = await handle.read(buffer, length, buffer.length - length, length);
+      if (bytesRead === 0) break;
+      length += bytesRead;
+      if (length === buffer.length) break;
+    }
+    if (length > maxBytes) throw new UserError(`${path} grew past the ${maxBytes}-byte limit while being read`);
+    try {
+      return new TextDecoder('utf-8', { fatal: true }).decode(buffer.subarray(0, length));
+    } catch {
+      throw new UserError(`${path} is not valid UTF-8 text; is it a YAML config?`);
+    }
+  } catch (error) {
+    throw error instanceof UserError ? error : describeFsError(error, path);
+  } finally {
+    await handle.close();
+  }
+}

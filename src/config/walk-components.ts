@@ -1,0 +1,126 @@
+/**
+ * Finds every component in a parsed Connect config the way Connect's own
+ * config walker does: starting from the root fields that hold components and
+ * descending only into the fields the catalogue says hold nested components.
+ * Pure: a parsed tree and a catalogue in, a list of components out.
+ */
+import type { Catalogue, Category, Slot } from '../catalogue/catalogue.ts';
+
+export interface ComponentRef {
+  category: Category;
+  /** The catalogue name, or `unknown` when the catalogue does not know it. */
+  name: string;
+  /** Connect's dotted path to the component node. Local use only: never sent. */
+  path: string;
+  /** False when the name is not in the catalogue (it is reported as `unknown`). */
+  known: boolean;
+  /** The name as written, kept only for local debug output of unknown names. */
+  writtenName?: string;
+  /** True when the config left out this root component and Connect fills a default. */
+  defaulted?: boolean;
+}
+
+export interface WalkOptions {
+  /**
+   * Count the defaults a main config gets for a missing input, buffer, output,
+   * metrics or tracer. Off for resource files. A list restricts it to some
+   * categories (stream files in streams mode count only input/buffer/output).
+   */
+  defaults: boolean | readonly Category[];
+  /** Bounds that keep a hostile file from exhausting the stack or memory. */
+  maxDepth?: number;
+  maxComponents?: number;
+}
+
+export class WalkLimitError extends Error {}
+
+type Mapping = Record<string, unknown>;
+
+const isMapping = (value: unknown): value is Mapping =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** Every value the slot's steps lead to, with the path segments taken. */
+function* followSlot(value: unknown, slot: Slot): Generator<[unknown, string[]]> {
+  function* follow(current: unknown, stepIndex: number, segments: string[]): Generator<[unknown, string[]]> {
+    const step = slot.steps[stepIndex];
+    if (step === undefined) {
+      yield [current, segments];
+      return;
+    }
+    if (step.kind === 'key') {
+      if (isMapping(current) && current[step.key] !== undefined && current[step.key] !== null) {
+        yield* follow(current[step.key], stepIndex + 1, [...segments, step.key]);
+      }
+    } else if (step.kind === 'list') {
+      if (Array.isArray(current)) {
+        for (let i = 0; i < current.length; i++) yield* follow(current[i], stepIndex + 1, [...segments, String(i)]);
+      }
+    } else if (isMapping(current)) {
+      for (const key of Object.keys(current)) yield* follow(current[key], stepIndex + 1, [...segments, key]);
+    }
+  }
+  yield* follow(value, 0, []);
+}
+
+/** The name a component node declares: `type:` if present, else its one non-shared key. */
+export function componentName(node: Mapping, category: Category, catalogue: Catalogue): string | undefined {
+  if (typeof node['type'] === 'string' && node['type'] !== '') return node['type'];
+  let found: string | undefined;
+  for (const key of Object.keys(node)) {
+    if (catalogue.isSharedField(category, key)) continue;
+    if (found !== undefined) return undefined; // several candidates: Connect cannot infer one either
+    found = key;
+  }
+  return found;
+}
+
+const join = (prefix: string, segments: readonly string[]) =>
+  [prefix, ...segments].filter((part) => part !== '').join('.');
+
+export function walkComponents(root: unknown, catalogue: Catalogue, options: WalkOptions): ComponentRef[] {
+  const maxDepth = options.maxDepth ?? 256;
+  const maxComponents = options.maxComponents ?? 250_000;
+  const found: ComponentRef[] = [];
+  // Aliases can make a node its own ancestor; such a config is refused.
+  const ancestors = new Set<unknown>();
+
+  const visit = (node: unknown, category: Category, path: string, depth: number): void => {
+    if (!isMapping(node)) return;
+    if (depth > maxDepth) throw new WalkLimitError(`components are nested more than ${maxDepth} levels deep at ${path}`);
+    if (ancestors.has(node)) throw new WalkLimitError(`the config refers to itself through an alias at ${path}`);
+    const written = componentName(node, category, catalogue);
+    if (written === undefined) return;
+    if (found.length >= maxComponents) throw new WalkLimitError(`the config holds more than ${maxComponents} components`);
+    const known = catalogue.has(category, written);
+    found.push(known ? { category, name: written, path, known } : { category, name: 'unknown', path, known, writtenName: written });
+    ancestors.add(node);
+    if (known) {
+      // The component's own config sits under its name (or `plugin` in the old `type:` style).
+      const config = node[written] !== undefined ? node[written] : node['plugin'];
+      for (const slot of catalogue.childSlots(category, written)) {
+        for (const [child, segments] of followSlot(config, slot)) {
+          visit(child, slot.category, join(path, [written, ...segments]), depth + 1);
+        }
+      }
+    }
+    for (const slot of catalogue.sharedSlots(category)) {
+      for (const [child, segments] of followSlot(node, slot)) visit(child, slot.category, join(path, segments), depth + 1);
+    }
+    ancestors.delete(node);
+  };
+
+  const tree = isMapping(root) ? root : {};
+  for (const slot of catalogue.rootSlots) {
+    const defaultName = catalogue.defaultsWhenAbsent[slot.category];
+    const rootKey = slot.steps[0]?.kind === 'key' ? slot.steps[0].key : undefined;
+    const countsDefault =
+      options.defaults === true || (Array.isArray(options.defaults) && options.defaults.includes(slot.category));
+    const present = rootKey !== undefined && isMapping(tree[rootKey]) && Object.keys(tree[rootKey]).length > 0;
+    if (!present && countsDefault && defaultName !== undefined && slot.steps.length === 1) {
+      found.push({ category: slot.category, name: defaultName, path: slot.path, known: true, defaulted: true });
+      continue;
+    }
+    for (const [node, segments] of followSlot(tree, slot)) visit(node, slot.category, join('', segments), 0);
+  }
+  return found;
+}
