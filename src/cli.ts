@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { Command, CommanderError, Option } from 'commander';
 import { UserError, errorMessage } from './errors.ts';
+import { registerCollectorCommands } from './commands/register-collector.ts';
 import { resolveRunOptions, type Env, type RawOptions } from './options.ts';
 import { VERSION } from './version.ts';
 
@@ -104,6 +105,7 @@ function buildProgram(deps: CliDeps, setExit: (code: number) => void): Command {
       await status(options, { json: raw.json === true, now: Date.now, stdout: deps.stdout });
     });
 
+  registerCollectorCommands(program, deps, setExit);
   return program;
 }
 
