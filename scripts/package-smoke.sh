@@ -1,0 +1,189 @@
+#!/usr/bin/env bash
+# Packaging smoke test: the container image's steps, without Docker.
+#
+#   1. `npm pack` (the prepack script builds), and check what the tarball holds
+#   2. unpack it into an empty directory and install production dependencies
+#      only, pinned by the lockfile, with no install scripts (as the Dockerfile)
+#   3. make the install read-only, give the process a HOME and TMPDIR it cannot
+#      write and a state directory on its own "volume"; as root, drop to the
+#      image's UID 10001 so the read-only permissions really hold
+#   4. run --version, --help, --dry-run (flag and environment forms), inspect
+#      and status on the shipped example configs, and check nothing was written
+#
+# Prints one PASS or FAIL line per check and exits non-zero if any failed.
+set -uo pipefail
+
+repo=$(cd "$(dirname "$0")/.." && pwd)
+run_uid=10001
+failures=0
+pass() { printf 'PASS  %s\n' "$1"; }
+fail() { printf 'FAIL  %s\n' "$1"; failures=$((failures + 1)); }
+abort() { fail "$1"; printf 'package smoke test: FAILED (stopped early)\n'; exit 1; }
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/connect-telemetry-smoke.XXXXXX")
+cleanup() { chmod -R u+w "$work" 2>/dev/null; rm -rf "$work"; }
+trap cleanup EXIT
+chmod 0755 "$work"
+
+# --- 1. pack ---------------------------------------------------------------
+if ! (cd "$repo" && npm pack --silent --pack-destination "$work" >"$work/pack.out" 2>"$work/pack.err"); then
+  cat "$work/pack.err" >&2
+  abort 'npm pack'
+fi
+tarball=$(ls "$work"/connect-telemetry-*.tgz 2>/dev/null | head -n 1)
+[ -n "$tarball" ] || abort 'npm pack produced a tarball'
+pass "npm pack: $(basename "$tarball") ($(du -k "$tarball" | cut -f1) KiB)"
+
+tar -tzf "$tarball" | sed 's|^package/||' | sort >"$work/contents"
+missing=''
+for wanted in package.json README.md LICENSE CHANGELOG.md bin/connect-telemetry.js dist/main.js dist/cli.js \
+  dist/catalogue/connect-4.112.0.json; do
+  grep -qx "$wanted" "$work/contents" || missing="$missing $wanted"
+done
+[ -z "$missing" ] && pass 'tarball holds bin/, dist/, README, LICENSE, CHANGELOG' || fail "tarball is missing:$missing"
+extra=$(grep -Ev '^(package\.json|README\.md|LICENSE|CHANGELOG\.md|bin/[^/]+\.js|dist/.+\.(js|d\.ts|json))$' "$work/contents")
+unwanted=$(grep -E '\.map$|\.test\.|(^|/)tests?/|^src/|^node_modules/' "$work/contents")
+if [ -z "$extra" ] && [ -z "$unwanted" ]; then
+  pass "tarball holds nothing else ($(wc -l <"$work/contents") files; no source maps, tests or sources)"
+else
+  fail "tarball holds files that do not run: $(printf '%s %s' "$extra" "$unwanted" | tr '\n' ' ')"
+fi
+
+# --- 2. install with production dependencies only ---------------------------
+app="$work/app"
+mkdir "$app"
+tar -xzf "$tarball" -C "$app" --strip-components=1
+cp "$repo/package-lock.json" "$app/"
+if (cd "$app" && npm ci --omit=dev --ignore-scripts --no-audit --no-fund --loglevel=error >"$work/install.log" 2>&1); then
+  pass 'npm ci --omit=dev --ignore-scripts into an empty directory'
+else
+  cat "$work/install.log" >&2
+  abort 'npm ci --omit=dev --ignore-scripts into an empty directory'
+fi
+rm -f "$app/package-lock.json"
+dev_found=''
+for dev in $(cd "$repo" && node -e 'console.log(Object.keys(require("./package.json").devDependencies ?? {}).join(" "))'); do
+  [ -e "$app/node_modules/$dev" ] && dev_found="$dev_found $dev"
+done
+[ -z "$dev_found" ] && pass 'no dev dependencies installed' || fail "dev dependencies installed:$dev_found"
+
+# --- 3. a read-only, non-root setup ----------------------------------------
+config_dir="$work/config"   # as a ConfigMap mount: read-only
+mkdir -p "$config_dir/streams"
+cp "$repo/examples/pipeline.yaml" "$config_dir/"
+cp "$repo"/examples/streams/*.yaml "$config_dir/streams/"
+state="$work/state"          # the only writable place, as the image's volume
+mkdir -m 0700 "$state"
+home="$work/home"            # HOME and TMPDIR exist but cannot be written
+mkdir "$home"
+touch "$work/before"
+chmod -R a-w "$app" "$config_dir" "$home"
+
+as_user=()
+if [ "$(id -u)" = 0 ]; then
+  chown "$run_uid:$run_uid" "$state"
+  if command -v setpriv >/dev/null; then
+    as_user=(setpriv "--reuid=$run_uid" "--regid=$run_uid" --clear-groups)
+  elif command -v runuser >/dev/null; then
+    as_user=(runuser -u "#$run_uid" --)
+  fi
+  if [ ${#as_user[@]} -gt 0 ]; then
+    pass "running as UID $run_uid (as the image does)"
+  else
+    printf 'NOTE  running as root: no setpriv or runuser, so read-only permissions are not enforced\n'
+  fi
+else
+  pass "running as UID $(id -u) (not root)"
+fi
+
+node_bin=$(command -v node)
+# The image's environment: only what the process needs, nothing from this shell.
+run_cli() {
+  (cd "$app" && env -i PATH="$(dirname "$node_bin"):/usr/bin:/bin" HOME="$home" TMPDIR="$home" NODE_ENV=production \
+    "$@")
+}
+cli() { run_cli "${as_user[@]}" "$node_bin" "$app/bin/connect-telemetry.js" "$@"; }
+cli_env() { # cli_env VAR=value... -- args...
+  local vars=()
+  while [ "$1" != -- ]; do vars+=("$1"); shift; done
+  shift
+  (cd "$app" && env -i PATH="$(dirname "$node_bin"):/usr/bin:/bin" HOME="$home" TMPDIR="$home" NODE_ENV=production \
+    "${vars[@]}" "${as_user[@]}" "$node_bin" "$app/bin/connect-telemetry.js" "$@")
+}
+
+# --- 4. run it ---------------------------------------------------------------
+expected_version=$(cd "$repo" && node -p 'require("./package.json").version')
+if out=$(cli --version 2>"$work/err") && [ "$out" = "$expected_version" ]; then
+  pass "--version prints $out"
+else
+  fail "--version printed '${out:-}' (expected $expected_version): $(cat "$work/err")"
+fi
+
+if out=$(cli --help 2>"$work/err") && grep -q 'Usage: connect-telemetry' <<<"$out" && grep -q 'run' <<<"$out"; then
+  pass '--help prints usage'
+else
+  fail "--help: $(cat "$work/err")"
+fi
+
+if out=$(cli run --help 2>"$work/err") && grep -q -- '--dry-run' <<<"$out" && grep -q -- '--state-dir' <<<"$out"; then
+  pass 'run --help lists the daemon flags'
+else
+  fail "run --help: $(cat "$work/err")"
+fi
+
+check_payload() { # check_payload FILE WANTED-COMPONENT...
+  node -e '
+    const p = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+    const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+    const names = new Set(p.components.map((c) => c.type + "/" + c.name));
+    const missing = process.argv.slice(2).filter((w) => !names.has(w));
+    const ok = uuid.test(p.id) && Number.isInteger(p.uptime) && p.hostInfo && typeof p.hostInfo.numCpu === "number"
+      && Object.keys(p).sort().join() === "components,hostInfo,id,uptime" && missing.length === 0;
+    if (!ok) { console.error("unexpected payload; missing:", missing.join(" ")); process.exit(1); }
+  ' "$@"
+}
+
+if cli --dry-run --config "$config_dir/pipeline.yaml" --state-dir "$state" >"$work/payload.json" 2>"$work/err" \
+  && check_payload "$work/payload.json" input/kafka_franz processor/branch processor/http output/aws_s3 processor/compress cache/redis; then
+  pass "--dry-run --config pipeline.yaml --state-dir (a payload with $(node -p "require('$work/payload.json').components.length") components)"
+else
+  fail "--dry-run --config pipeline.yaml: $(cat "$work/err")"
+fi
+
+if cli_env CONNECT_TELEMETRY_CONFIG="$config_dir/streams" CONNECT_TELEMETRY_STATE_DIR="$state" -- --dry-run \
+  >"$work/payload-streams.json" 2>"$work/err" \
+  && check_payload "$work/payload-streams.json" input/http_server output/redpanda input/generate output/fallback; then
+  pass '--dry-run with CONNECT_TELEMETRY_CONFIG=<streams directory> and CONNECT_TELEMETRY_STATE_DIR'
+else
+  fail "--dry-run on the streams directory: $(cat "$work/err")"
+fi
+
+if out=$(cli inspect --json --config "$config_dir/pipeline.yaml" 2>"$work/err") && node -e 'JSON.parse(process.argv[1])' "$out" 2>/dev/null; then
+  pass 'inspect --json'
+else
+  fail "inspect --json: $(cat "$work/err")"
+fi
+
+if out=$(cli_env CONNECT_TELEMETRY_STATE_DIR="$state" -- status 2>"$work/err") && grep -q 'instance ID' <<<"$out"; then
+  pass 'status'
+else
+  fail "status: $(cat "$work/err")"
+fi
+
+if out=$(cli --no-such-flag 2>&1); then
+  fail 'an unknown flag exits non-zero'
+else
+  pass 'an unknown flag exits non-zero'
+fi
+
+# Nothing written anywhere: not the install, not HOME, and (dry run) not even the state dir.
+chmod -R u+w "$app" "$config_dir" "$home"
+written=$(find "$app" "$config_dir" "$home" "$state" -newer "$work/before" -not -path "$state" -print)
+[ -z "$written" ] && pass 'nothing was written (install, config, HOME, TMPDIR, state dir)' || fail "files were written: $written"
+
+if [ "$failures" -eq 0 ]; then
+  printf 'package smoke test: PASSED\n'
+else
+  printf 'package smoke test: FAILED (%d check(s))\n' "$failures"
+  exit 1
+fi
