@@ -1,7 +1,125 @@
+/**
+ * The `run` command's edge: turns options into real dependencies (logger,
+ * fetch, clock, watcher, TLS and proxy settings) and starts the daemon.
+ * Telemetry that is off, or has nowhere to go, leaves the process up and idle:
+ * a sidecar that exits would be restarted in a loop.
+ */
+import { createPrivateKey, randomUUID, type KeyObject } from 'node:crypto';
+import { readFile, stat } from 'node:fs/promises';
+import { Agent as HttpsAgent } from 'node:https';
+import { rootCertificates } from 'node:tls';
+import { pino } from 'pino';
 import type { CliDeps } from './cli.ts';
+import { systemClock } from './clock.ts';
+import { runDaemon, untilAborted } from './daemon.ts';
+import { UserError, errorMessage } from './errors.ts';
+import { createLogger, type Logger } from './logger.ts';
 import type { RunOptions } from './options.ts';
+import { parseEndpoint } from './report/endpoint.ts';
+import { USER_AGENT } from './version.ts';
+import { describeFsError } from './config/read-config-file.ts';
+import type { FetchLike } from './report/send-report.ts';
 
-export async function startDaemonFromCli(_options: RunOptions, deps: CliDeps): Promise<number> {
-  deps.stderr('the daemon is not built yet\n');
-  return 1;
+async function loadSigningKey(path: string, logger: Logger): Promise<KeyObject> {
+  let pem: string;
+  try {
+    pem = await readFile(path, 'utf8');
+  } catch (error) {
+    throw describeFsError(error, path, 'signing key file');
+  }
+  try {
+    const { mode } = await stat(path);
+    if ((mode & 0o077) !== 0) logger.warn('the signing key file is readable by other users; restrict it with chmod 600');
+  } catch {
+    // the read above worked; a failed stat only skips the warning
+  }
+  try {
+    const key = createPrivateKey(pem);
+    if (key.asymmetricKeyType !== 'rsa') throw new Error(`a ${key.asymmetricKeyType} key`);
+    return key;
+  } catch (error) {
+    // The key's content never reaches a message or a log.
+    throw new UserError(`--signing-key: the file is not a PEM RSA private key (${errorMessage(error).split('\n', 1)[0]})`);
+  }
+}
+
+async function buildAgent(endpoint: URL, caFile: string | undefined) {
+  let ca: string | undefined;
+  if (caFile !== undefined) {
+    try {
+      ca = await readFile(caFile, 'utf8');
+    } catch (error) {
+      throw describeFsError(error, caFile, 'CA file');
+    }
+  }
+  // proxy-from-env reads HTTPS_PROXY / HTTP_PROXY / NO_PROXY from the process environment.
+  const { getProxyForUrl } = await import('proxy-from-env');
+  const proxy = getProxyForUrl(endpoint.href);
+  const tls = ca !== undefined ? { ca: [...rootCertificates, ca] } : {};
+  if (proxy) {
+    const { HttpsProxyAgent } = await import('https-proxy-agent');
+    return new HttpsProxyAgent(proxy, tls);
+  }
+  return endpoint.protocol === 'https:' && ca !== undefined ? new HttpsAgent(tls) : undefined;
+}
+
+export async function startDaemonFromCli(options: RunOptions, deps: CliDeps): Promise<number> {
+  const logger = createLogger(options.logLevel, pino.destination({ fd: 2, sync: true }));
+  if (options.disabledBecause) {
+    logger.info({ reason: options.disabledBecause }, 'telemetry is disabled: nothing will be sent; staying up idle');
+    await untilAborted(deps.shutdown);
+    return 0;
+  }
+  if (!options.endpoint) {
+    logger.warn('no endpoint configured (--endpoint or CONNECT_TELEMETRY_ENDPOINT): nothing will be sent; staying up idle');
+    await untilAborted(deps.shutdown);
+    return 0;
+  }
+  const endpoint = parseEndpoint(options.endpoint, options.allowInsecureEndpoint);
+  const signingKey = options.signingKey !== undefined ? await loadSigningKey(options.signingKey, logger) : undefined;
+  const [agent, { loadCatalogue }, { readHostInfo }, { watchConfig }, nodeFetch] = await Promise.all([
+    buildAgent(endpoint, options.caFile),
+    import('./catalogue/load-catalogue.ts'),
+    import('./report/host-info.ts'),
+    import('./watch/config-watcher.ts'),
+    import('node-fetch'),
+  ]);
+  const catalogue = await loadCatalogue(options.schema);
+  let configs = options.configs;
+  if (configs.length === 0) {
+    const { findDefaultConfig, defaultConfigCandidates } = await import('./config/find-default-config.ts');
+    const found = await findDefaultConfig(deps.cwd);
+    if (!found) throw new UserError(`no --config given and no config in Connect's default places (${defaultConfigCandidates(deps.cwd).join(', ')})`);
+    logger.info({ config: found }, "no --config given: using the config in Connect's default location");
+    configs = [found];
+  }
+  await runDaemon(
+    {
+      sources: { configs, resources: options.resources },
+      stateDir: options.stateDir,
+      endpoint,
+      delayMs: options.delayMs,
+      periodMs: options.periodMs,
+      timeoutMs: options.timeoutMs,
+      pollIntervalMs: options.pollIntervalMs,
+      userAgent: USER_AGENT,
+      signingKey,
+      agent,
+    },
+    {
+      clock: systemClock,
+      fetch: nodeFetch.default as unknown as FetchLike,
+      logger,
+      env: deps.env,
+      cwd: deps.cwd,
+      catalogue,
+      hostInfo: readHostInfo(),
+      randomId: randomUUID,
+      random: Math.random,
+      shutdown: deps.shutdown,
+      watch: (targets, onChange, onError) => watchConfig(targets, { onChange, onError, pollIntervalMs: options.pollIntervalMs }),
+    },
+  );
+  logger.info('stopped');
+  return 0;
 }

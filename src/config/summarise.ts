@@ -57,8 +57,14 @@ export function summariseText(config: ConfigText, catalogue: Catalogue, env: Rea
   }
 }
 
-export function summarise(configs: readonly ConfigText[], catalogue: Catalogue, env: Readonly<Record<string, string | undefined>>): Summary {
-  const files = configs.map((config) => summariseText(config, catalogue, env));
+export function summarise(
+  configs: readonly ConfigText[],
+  catalogue: Catalogue,
+  env: Readonly<Record<string, string | undefined>>,
+  /** Lets a caller reuse the result for a file whose text has not changed. */
+  summariseFile: (config: ConfigText) => FileComponents = (config) => summariseText(config, catalogue, env),
+): Summary {
+  const files = configs.map(summariseFile);
   const instanceDefaults: ComponentRef[] = [];
   if (files.some((file) => file.role === 'stream')) {
     for (const category of INSTANCE_DEFAULTS) {

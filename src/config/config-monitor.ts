@@ -1,0 +1,62 @@
+/**
+ * Keeps the latest good summary of the config. A reload reads the files,
+ * skips all work when no byte changed (content hash), re-parses only the files
+ * that changed, and on any error keeps the last good summary.
+ */
+import { createHash } from 'node:crypto';
+import type { Catalogue } from '../catalogue/catalogue.ts';
+import { errorMessage } from '../errors.ts';
+import { readConfigTexts } from './load-configs.ts';
+import { resolveConfigFiles, type ConfigSources, type ResolvedConfigs } from './resolve-config-files.ts';
+import { summarise, summariseText, type ConfigText, type FileComponents, type Summary } from './summarise.ts';
+
+export type ReloadOutcome =
+  | { kind: 'changed'; summary: Summary }
+  | { kind: 'unchanged' }
+  | { kind: 'failed'; error: string; keptPrevious: boolean };
+
+const hashText = (config: ConfigText) => createHash('sha256').update(config.role).update('\0').update(config.path).update('\0').update(config.text).digest('hex');
+
+export class ConfigMonitor {
+  private readonly sources: ConfigSources;
+  private readonly cwd: string;
+  private readonly catalogue: Catalogue;
+  private readonly env: Readonly<Record<string, string | undefined>>;
+  private lastHash: string | undefined;
+  private fileCache = new Map<string, FileComponents>();
+  /** The last good summary; undefined until a config has been read once. */
+  summary: Summary | undefined;
+  /** What the last successful resolve found, for the watcher. */
+  resolved: ResolvedConfigs | undefined;
+
+  constructor(sources: ConfigSources, cwd: string, catalogue: Catalogue, env: Readonly<Record<string, string | undefined>>) {
+    this.sources = sources;
+    this.cwd = cwd;
+    this.catalogue = catalogue;
+    this.env = env;
+  }
+
+  async reload(): Promise<ReloadOutcome> {
+    try {
+      const resolved = await resolveConfigFiles(this.sources, this.cwd);
+      this.resolved = resolved;
+      const texts = await readConfigTexts(resolved);
+      const hashes = new Map(texts.map((config) => [config, hashText(config)]));
+      const overall = createHash('sha256').update([...hashes.values()].join('\n')).digest('hex');
+      if (overall === this.lastHash && this.summary) return { kind: 'unchanged' };
+      const nextCache = new Map<string, FileComponents>();
+      const summary = summarise(texts, this.catalogue, this.env, (config) => {
+        const key = hashes.get(config) ?? hashText(config);
+        const file = this.fileCache.get(key) ?? summariseText(config, this.catalogue, this.env);
+        nextCache.set(key, file);
+        return file;
+      });
+      this.fileCache = nextCache;
+      this.lastHash = overall;
+      this.summary = summary;
+      return { kind: 'changed', summary };
+    } catch (error) {
+      return { kind: 'failed', error: errorMessage(error), keptPrevious: this.summary !== undefined };
+    }
+  }
+}
