@@ -1,0 +1,242 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { parse } from 'yaml';
+import { bundledCatalogue } from '../../src/catalogue/load-catalogue.ts';
+import { walkComponents, componentName, WalkLimitError, type WalkOptions } from '../../src/config/walk-components.ts';
+
+const catalogue = bundledCatalogue();
+const walk = (yaml: string, options: WalkOptions = { defaults: false }) =>
+  walkComponents(parse(yaml, { merge: true }), catalogue, options).map((c) => `${c.path} ${c.category}/${c.name}${c.defaulted ? ' (default)' : ''}`);
+
+describe('walkComponents', () => {
+  it('finds the root components and nested broker inputs in document order', () => {
+    assert.deepEqual(
+      walk(`
+input:
+  broker:
+    inputs:
+      - kafka: {}
+      - generate: {}
+        processors:
+          - mapping: root = this
+output:
+  stdout: {}
+`),
+      [
+        'input input/broker',
+        'input.broker.inputs.0 input/kafka',
+        'input.broker.inputs.1 input/generate',
+        'input.broker.inputs.1.processors.0 processor/mapping',
+        'output output/stdout',
+      ],
+    );
+  });
+
+  it('follows switch outputs, branch and workflow processors, and batching processors', () => {
+    assert.deepEqual(
+      walk(`
+pipeline:
+  processors:
+    - switch:
+        - check: this.a == 1
+          processors:
+            - branch:
+                processors:
+                  - http: {}
+    - workflow:
+        branches:
+          enrich:
+            processors:
+              - cache: {}
+output:
+  switch:
+    cases:
+      - check: true
+        output:
+          aws_s3:
+            batching:
+              processors:
+                - archive: {}
+`),
+      [
+        'pipeline.processors.0 processor/switch',
+        'pipeline.processors.0.switch.0.processors.0 processor/branch',
+        'pipeline.processors.0.switch.0.processors.0.branch.processors.0 processor/http',
+        'pipeline.processors.1 processor/workflow',
+        'pipeline.processors.1.workflow.branches.enrich.processors.0 processor/cache',
+        'output output/switch',
+        'output.switch.cases.0.output output/aws_s3',
+        'output.switch.cases.0.output.aws_s3.batching.processors.0 processor/archive',
+      ],
+    );
+  });
+
+  it('finds scanners, resources, metrics and tracer', () => {
+    assert.deepEqual(
+      walk(`
+input:
+  file:
+    paths: [a.txt]
+    scanner:
+      decompress:
+        into:
+          lines: {}
+cache_resources:
+  - label: c1
+    redis: {}
+rate_limit_resources:
+  - label: r1
+    local: {}
+processor_resources:
+  - label: p1
+    mapping: root = this
+metrics:
+  prometheus: {}
+  mapping: meta = deleted()
+tracer:
+  jaeger: {}
+`),
+      [
+        'input input/file',
+        'input.file.scanner scanner/decompress',
+        'input.file.scanner.decompress.into scanner/lines',
+        'processor_resources.0 processor/mapping',
+        'cache_resources.0 cache/redis',
+        'rate_limit_resources.0 rate_limit/local',
+        'metrics metrics/prometheus',
+        'tracer tracer/jaeger',
+      ],
+    );
+  });
+
+  it('reads the name from type: in the older style', () => {
+    assert.deepEqual(walk(`input:\n  type: kafka\n  kafka:\n    addresses: [x]\noutput:\n  type: broker\n  broker:\n    outputs:\n      - type: stdout\n`), [
+      'input input/kafka',
+      'output output/broker',
+      'output.broker.outputs.0 output/stdout',
+    ]);
+  });
+
+  it('is not fooled by labels, field values or mappings that look like plugin names', () => {
+    const found = walk(`
+input:
+  label: aws_s3
+  generate:
+    mapping: 'root = "http_client"'
+  processors:
+    - label: kafka
+      mapping: root.kafka = "kafka"
+output:
+  label: stdout
+  file:
+    path: kafka
+    codec: lines
+`);
+    assert.deepEqual(found, ['input input/generate', 'input.processors.0 processor/mapping', 'output output/file']);
+  });
+
+  it('does not walk tests, http, logger or other non-component fields', () => {
+    assert.deepEqual(walk(`
+http: { enabled: true }
+logger: { level: INFO }
+tests:
+  - name: t
+    target_processors: /pipeline/processors
+    input_batch: [{ content: x }]
+    output_batches: [[{ bloblang: 'this == "x"' }]]
+output:
+  drop: {}
+`), ['output output/drop']);
+  });
+
+  it('counts each occurrence, including aliased lists used twice', () => {
+    assert.deepEqual(walk(`
+pipeline:
+  processors: &procs
+    - mapping: root = this
+output:
+  broker:
+    outputs:
+      - stdout: {}
+        processors: *procs
+      - drop: {}
+        processors: *procs
+`), [
+      'pipeline.processors.0 processor/mapping',
+      'output output/broker',
+      'output.broker.outputs.0 output/stdout',
+      'output.broker.outputs.0.processors.0 processor/mapping',
+      'output.broker.outputs.1 output/drop',
+      'output.broker.outputs.1.processors.0 processor/mapping',
+    ]);
+  });
+
+  it('resolves << merge keys', () => {
+    assert.deepEqual(walk(`
+x-base: &base
+  kafka:
+    addresses: [a]
+input:
+  <<: *base
+`), ['input input/kafka']);
+  });
+
+  it('reports names the catalogue lacks as unknown and does not look inside them', () => {
+    const components = walkComponents(parse(`input:\n  my_private_plugin:\n    inner:\n      kafka: {}\n    processors: []\n`), catalogue, { defaults: false });
+    assert.deepEqual(components, [{ category: 'input', name: 'unknown', path: 'input', known: false, writtenName: 'my_private_plugin' }]);
+  });
+
+  it('counts the defaults of a main config that leaves root components out', () => {
+    assert.deepEqual(walk(`pipeline:\n  processors:\n    - mapping: root = this\n`, { defaults: true }), [
+      'input input/stdin (default)',
+      'buffer buffer/none (default)',
+      'pipeline.processors.0 processor/mapping',
+      'output output/stdout (default)',
+      'metrics metrics/prometheus (default)',
+      'tracer tracer/none (default)',
+    ]);
+  });
+
+  it('counts only the requested defaults (stream files)', () => {
+    assert.deepEqual(walk(`input:\n  generate: {}\n`, { defaults: ['input', 'buffer', 'output'] }), [
+      'input input/generate',
+      'buffer buffer/none (default)',
+      'output output/stdout (default)',
+    ]);
+  });
+
+  it('gives resource files no defaults', () => {
+    assert.deepEqual(walk(`cache_resources:\n  - label: a\n    memory: {}\n`), ['cache_resources.0 cache/memory']);
+  });
+
+  it('refuses a config that refers to itself through an alias', () => {
+    const node: Record<string, unknown> = { try: [] };
+    (node['try'] as unknown[]).push(node);
+    assert.throws(() => walkComponents({ pipeline: { processors: [node] } }, catalogue, { defaults: false }), WalkLimitError);
+  });
+
+  it('refuses nesting past the depth limit with a clear error', () => {
+    let node: unknown = { mapping: 'x' };
+    for (let i = 0; i < 50; i++) node = { try: [node] };
+    assert.throws(() => walkComponents({ pipeline: { processors: [node] } }, catalogue, { defaults: false, maxDepth: 20 }), /nested more than 20 levels/);
+  });
+
+  it('refuses more components than the limit', () => {
+    const processors = Array.from({ length: 11 }, () => ({ mapping: 'x' }));
+    assert.throws(() => walkComponents({ pipeline: { processors } }, catalogue, { defaults: false, maxComponents: 10 }), /more than 10 components/);
+  });
+});
+
+describe('componentName', () => {
+  const cases: [Record<string, unknown>, string | undefined][] = [
+    [{ kafka: {} }, 'kafka'],
+    [{ label: 'x', kafka: {}, processors: [] }, 'kafka'],
+    [{ type: 'kafka', kafka: {} }, 'kafka'],
+    [{ type: 'kafka' }, 'kafka'],
+    [{ label: 'only a label' }, undefined],
+    [{ kafka: {}, amqp_1: {} }, undefined],
+  ];
+  for (const [node, expected] of cases) {
+    it(`names ${JSON.stringify(node)} ${String(expected)}`, () => assert.equal(componentName(node, 'input', catalogue), expected));
+  }
+});
