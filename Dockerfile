@@ -38,14 +38,16 @@ ARG GID=10001
 RUN groupadd --system --gid "${GID}" connect-telemetry \
  && useradd --system --uid "${UID}" --gid "${GID}" --no-create-home --home-dir /nonexistent \
       --shell /usr/sbin/nologin connect-telemetry \
- && mkdir -p /var/lib/connect-telemetry \
- && chown "${UID}:${GID}" /var/lib/connect-telemetry \
- && chmod 0700 /var/lib/connect-telemetry
+ && mkdir -p /var/lib/connect-telemetry /data \
+ && chown "${UID}:${GID}" /var/lib/connect-telemetry /data \
+ && chmod 0700 /var/lib/connect-telemetry /data
 COPY --from=build --chown=root:root /app /app
 
 ENV NODE_ENV=production \
     CONNECT_TELEMETRY_STATE_DIR=/var/lib/connect-telemetry
-# The only place written at run time: the instance ID, first start time and lock.
+# The only place the sidecar writes at run time: the instance ID, first start
+# time and lock. (/data is for the collector's database when the same image
+# runs `collect`; mount a volume there.)
 VOLUME ["/var/lib/connect-telemetry"]
 WORKDIR /app
 # Numeric so Kubernetes can check runAsNonRoot without reading /etc/passwd.
