@@ -2,7 +2,7 @@
  * Parses one config file's text into a plain tree, accepting what Connect's
  * parser (go-yaml v3) accepts. Pure: text in, tree or error out.
  */
-import { parseAllDocuments, type YAMLError } from 'yaml';
+import { Lexer, parseAllDocuments, type YAMLError } from 'yaml';
 
 export class YamlSyntaxError extends Error {
   readonly line: number | undefined;
@@ -24,13 +24,36 @@ export interface ParsedYaml {
 const MAX_ALIAS_COUNT = 1000;
 /** How many lenient repairs one file may need before we give up. */
 const MAX_REPAIRS = 50;
+/**
+ * Token bound, checked with the streaming lexer before the parser builds its
+ * tree: parse memory grows with the number of YAML tokens (some hundreds of
+ * bytes each), not with the file size, so `[1,1,1,…]` in a few megabytes would
+ * otherwise take gigabytes. 100,000 components take about 1,000,000 tokens.
+ */
+export const MAX_YAML_TOKENS = 1_500_000;
+
+function checkTokenCount(text: string): void {
+  let count = 0;
+  for (const _token of new Lexer().lex(text)) {
+    if (++count > MAX_YAML_TOKENS) {
+      throw new YamlSyntaxError(`the YAML holds more than ${MAX_YAML_TOKENS} tokens, far more than any real config; refusing to parse it`);
+    }
+  }
+}
+
+/** A stack overflow while composing: the only cause is extreme nesting. */
+const NESTED_TOO_DEEPLY = 'the YAML is nested too deeply to parse';
+const isStackOverflow = (error: unknown) => error instanceof RangeError && /call stack/i.test(error.message);
 
 const firstLine = (message: string) => message.split('\n', 1)[0] ?? message;
 
 function toSyntaxError(error: YAMLError): YamlSyntaxError {
   const position = error.linePos?.[0];
   const where = position ? ` at line ${position.line}, column ${position.col}` : '';
-  const reason = firstLine(error.message).replace(/ at line \d+, column \d+:?$/, '');
+  const reason =
+    error.code === 'RESOURCE_EXHAUSTION' && /call stack/i.test(error.message)
+      ? NESTED_TOO_DEEPLY
+      : firstLine(error.message).replace(/ at line \d+, column \d+:?$/, '');
   return new YamlSyntaxError(`invalid YAML${where}: ${reason}`, position?.line, position?.col);
 }
 
@@ -79,6 +102,7 @@ function indentQuotedContinuation(text: string, errorOffset: number): string | u
 
 export function parseYaml(source: string): ParsedYaml {
   let text = source.charCodeAt(0) === 0xfeff ? source.slice(1) : source;
+  checkTokenCount(text);
   for (let repairs = 0; ; repairs++) {
     const documents = parseAllDocuments(text, { merge: true, uniqueKeys: true, prettyErrors: true, strict: true, logLevel: 'error' });
     const list = Array.isArray(documents) ? documents : [];
@@ -96,6 +120,7 @@ export function parseYaml(source: string): ParsedYaml {
     try {
       return { tree: first.toJS({ maxAliasCount: MAX_ALIAS_COUNT }), ignoredDocuments: list.length - 1 };
     } catch (cause) {
+      if (isStackOverflow(cause)) throw new YamlSyntaxError(`invalid YAML: ${NESTED_TOO_DEEPLY}`);
       throw new YamlSyntaxError(`invalid YAML: ${cause instanceof Error ? cause.message : String(cause)}`);
     }
   }
