@@ -74,6 +74,14 @@ export function componentName(node: Mapping, category: Category, catalogue: Cata
   return found;
 }
 
+/** A path short enough for a one-line message: hostile nesting makes paths thousands of characters long. */
+export function shortPath(path: string, max = 120): string {
+  if (path.length <= max) return path;
+  const head = path.slice(0, Math.floor(max / 2));
+  const tail = path.slice(path.length - Math.floor(max / 3));
+  return `${head}…${tail}`;
+}
+
 const join = (prefix: string, segments: readonly string[]) =>
   [prefix, ...segments].filter((part) => part !== '').join('.');
 
@@ -86,8 +94,8 @@ export function walkComponents(root: unknown, catalogue: Catalogue, options: Wal
 
   const visit = (node: unknown, category: Category, path: string, depth: number): void => {
     if (!isMapping(node)) return;
-    if (depth > maxDepth) throw new WalkLimitError(`components are nested more than ${maxDepth} levels deep at ${path}`);
-    if (ancestors.has(node)) throw new WalkLimitError(`the config refers to itself through an alias at ${path}`);
+    if (depth > maxDepth) throw new WalkLimitError(`components are nested more than ${maxDepth} levels deep at ${shortPath(path)}`);
+    if (ancestors.has(node)) throw new WalkLimitError(`the config refers to itself through an alias at ${shortPath(path)}`);
     const written = componentName(node, category, catalogue);
     if (written === undefined) return;
     if (found.length >= maxComponents) throw new WalkLimitError(`the config holds more than ${maxComponents} components`);
