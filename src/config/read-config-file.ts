@@ -6,8 +6,12 @@ import { constants } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { UserError, errorCode } from '../errors.ts';
 
-/** Larger files are refused: real configs are far smaller, and memory stays bounded. */
-export const MAX_CONFIG_BYTES = 16 * 1024 * 1024;
+/**
+ * Larger files are refused: real configs are a few kilobytes, and memory stays
+ * bounded (parsing takes tens of bytes of memory per byte of text, more for
+ * dense YAML). 4 MiB still holds well over 100,000 components.
+ */
+export const MAX_CONFIG_BYTES = 4 * 1024 * 1024;
 
 export function describeFsError(error: unknown, path: string, what = 'config file'): UserError {
   switch (errorCode(error)) {
