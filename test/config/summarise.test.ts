@@ -1,0 +1,59 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { bundledCatalogue } from '../../src/catalogue/load-catalogue.ts';
+import { allComponents, summarise, summariseText } from '../../src/config/summarise.ts';
+import { UserError } from '../../src/errors.ts';
+
+const catalogue = bundledCatalogue();
+const names = (components: { category: string; name: string }[]) => components.map((c) => `${c.category}/${c.name}`);
+
+describe('summarise', () => {
+  it('counts stream defaults per stream file and metrics/tracer once for the instance', () => {
+    const summary = summarise(
+      [
+        { path: 'a.yaml', role: 'stream', text: 'input:\n  generate: {}\n' },
+        { path: 'b.yaml', role: 'stream', text: 'output:\n  drop: {}\n' },
+      ],
+      catalogue,
+      {},
+    );
+    assert.deepEqual(names(allComponents(summary)), [
+      'input/generate', 'buffer/none', 'output/stdout',
+      'input/stdin', 'buffer/none', 'output/drop',
+      'metrics/prometheus', 'tracer/none',
+    ]);
+  });
+
+  it('adds resource files without defaults', () => {
+    const summary = summarise(
+      [
+        { path: 'main.yaml', role: 'main', text: 'input:\n  generate: {}\noutput:\n  drop: {}\n' },
+        { path: 'res.yaml', role: 'resource', text: 'cache_resources:\n  - label: c\n    memory: {}\n' },
+      ],
+      catalogue,
+      {},
+    );
+    assert.deepEqual(names(allComponents(summary)), ['input/generate', 'buffer/none', 'output/drop', 'metrics/prometheus', 'tracer/none', 'cache/memory']);
+  });
+
+  it('interpolates ${VAR:default} before parsing', () => {
+    const file = summariseText({ path: 'x.yaml', role: 'resource', text: 'output_resources:\n  - label: o\n    ${OUT_KIND:drop}: {}\n' }, catalogue, {});
+    assert.deepEqual(names(file.components), ['output/drop']);
+  });
+
+  it('treats an empty file or one with only comments as a config that leaves everything to defaults', () => {
+    for (const text of ['', '# nothing here\n']) {
+      assert.deepEqual(names(summariseText({ path: 'x.yaml', role: 'main', text }, catalogue, {}).components), ['input/stdin', 'buffer/none', 'output/stdout', 'metrics/prometheus', 'tracer/none']);
+    }
+  });
+
+  it('refuses a file that is not a mapping, naming the file', () => {
+    for (const text of ['- a\n- b\n', 'just a string\n', '42\n']) {
+      assert.throws(() => summariseText({ path: 'x.yaml', role: 'main', text }, catalogue, {}), (e: unknown) => e instanceof UserError && /^x\.yaml: a config must be a YAML mapping/.test(e.message));
+    }
+  });
+
+  it('names the file and position of invalid YAML', () => {
+    assert.throws(() => summariseText({ path: 'bad.yaml', role: 'main', text: 'input: [\n' }, catalogue, {}), /bad\.yaml: invalid YAML at line \d+, column \d+/);
+  });
+});
