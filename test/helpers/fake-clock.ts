@@ -51,7 +51,10 @@ export class FakeClock implements Clock {
   }
 }
 
-/** Lets pending promise callbacks and I/O callbacks run. */
-export async function settle(rounds = 5): Promise<void> {
-  for (let i = 0; i < rounds; i++) await new Promise((resolve) => setImmediate(resolve));
+/**
+ * Lets pending promise callbacks and real I/O (state file writes, config
+ * reads) run: a few short real pauses, since fake time cannot move the disk.
+ */
+export async function settle(rounds = 8): Promise<void> {
+  for (let i = 0; i < rounds; i++) await new Promise((resolve) => setTimeout(resolve, 3));
 }

@@ -1,0 +1,163 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { bundledCatalogue } from '../src/catalogue/load-catalogue.ts';
+import { runDaemon, type DaemonDeps } from '../src/daemon.ts';
+import { createLogger } from '../src/logger.ts';
+import type { FetchLike } from '../src/report/send-report.ts';
+import { spreadOffsetMs } from '../src/report/schedule.ts';
+import { peekState } from '../src/state/state-store.ts';
+import { FakeClock, settle } from './helpers/fake-clock.ts';
+
+const SECOND = 1000;
+
+/** A daemon wired to a fake clock, a recording fetch and a hand-driven watcher. */
+function harness(options: { statuses?: number[]; configText?: string } = {}) {
+  const dir = mkdtempSync(join(tmpdir(), 'ct-daemon-'));
+  const config = join(dir, 'config.yaml');
+  writeFileSync(config, options.configText ?? 'input:\n  generate: {}\noutput:\n  drop: {}\n');
+  const clock = new FakeClock();
+  const statuses = [...(options.statuses ?? [])];
+  const sent: { at: number; payload: { id: string; uptime: number; components: { type: string; name: string }[] } }[] = [];
+  const fetch: FetchLike = async (_url, init) => {
+    sent.push({ at: clock.now(), payload: JSON.parse(init.body) });
+    return { status: statuses.shift() ?? 204, headers: { get: () => null }, body: null };
+  };
+  const logs: Record<string, unknown>[] = [];
+  const sink = new Writable({ write(chunk, _enc, done) { logs.push(JSON.parse(String(chunk))); done(); } });
+  let trigger: () => void = () => undefined;
+  const controller = new AbortController();
+  let counter = 0;
+  const deps: DaemonDeps = {
+    clock,
+    fetch,
+    logger: createLogger('debug', sink),
+    env: {},
+    cwd: dir,
+    catalogue: bundledCatalogue(),
+    hostInfo: { numCpu: 2, goMaxProcs: 2, goArch: 'amd64', goOS: 'linux' },
+    randomId: () => `2f1d3a4b-5c6d-4e7f-8a9b-${String(++counter).padStart(12, '0')}`,
+    random: () => 0.5,
+    shutdown: controller.signal,
+    watch: (_targets, onChange) => {
+      trigger = onChange;
+      return { close: async () => undefined };
+    },
+  };
+  const settings = {
+    sources: { configs: [config], resources: [] },
+    stateDir: join(dir, 'state'),
+    endpoint: new URL('http://127.0.0.1:9/connect/telemetry'),
+    delayMs: 60 * SECOND,
+    periodMs: 10 * SECOND,
+    timeoutMs: SECOND,
+    pollIntervalMs: SECOND,
+    userAgent: 'test',
+  };
+  return {
+    dir, config, clock, sent, logs, settings, deps, controller,
+    change: async (text: string) => {
+      writeFileSync(config, text);
+      trigger();
+      await settle(20);
+    },
+    start: () => runDaemon(settings, deps),
+  };
+}
+
+describe('runDaemon', () => {
+  it('sends the first report once uptime reaches the delay, then one every period', async () => {
+    const h = harness();
+    const running = h.start();
+    await settle(20);
+    const offset = spreadOffsetMs(h.sent[0]?.payload.id ?? '2f1d3a4b-5c6d-4e7f-8a9b-000000000001', h.settings);
+    await h.clock.advance(59 * SECOND);
+    assert.equal(h.sent.length, 0);
+    await h.clock.advance(1 * SECOND + offset);
+    assert.equal(h.sent.length, 1);
+    assert.equal(h.sent[0]?.payload.uptime, 60);
+    assert.deepEqual(h.sent[0]?.payload.components.map((c) => `${c.type}/${c.name}`), ['input/generate', 'buffer/none', 'output/drop', 'metrics/prometheus', 'tracer/none']);
+    await h.clock.advance(10 * SECOND + offset);
+    await h.clock.advance(10 * SECOND + offset);
+    assert.equal(h.sent.length, 3);
+    h.controller.abort();
+    await running;
+  });
+
+  it('keeps the schedule after failures, and records the outcome', async () => {
+    const h = harness({ statuses: [500, 500, 500, 500, 400] });
+    const running = h.start();
+    await settle(20);
+    await h.clock.advance(61 * SECOND);
+    // Four attempts at the first report (retries), all 500: dropped.
+    await h.clock.advance(5 * SECOND);
+    assert.equal(h.sent.length, 4);
+    await h.clock.advance(20 * SECOND);
+    assert.equal(h.sent.length, 6); // a 400 (not retried), then a 204
+    h.controller.abort();
+    await running;
+    const { state } = await peekState(h.settings.stateDir);
+    assert.equal(state?.lastReport?.outcome, 'sent');
+    assert.ok(h.logs.some((l) => l['msg'] === 'report failed; dropped until the next period' && l['status'] === 500));
+  });
+
+  it('reports the new summary after a config change, and keeps the last good one when the YAML breaks', async () => {
+    const h = harness();
+    const running = h.start();
+    await settle(20);
+    await h.change('input:\n  kafka:\n    addresses: [a]\noutput:\n  aws_s3: {}\n');
+    await h.clock.advance(61 * SECOND);
+    assert.deepEqual(h.sent.at(-1)?.payload.components.slice(0, 3).map((c) => c.name), ['kafka', 'none', 'aws_s3']);
+    await h.change('input: [\n');
+    assert.ok(h.logs.some((l) => l['level'] === 50 && /cannot read the config: .*invalid YAML at line/.test(String(l['msg']))));
+    await h.clock.advance(11 * SECOND);
+    assert.equal(h.sent.length, 2);
+    assert.deepEqual(h.sent.at(-1)?.payload.components.slice(0, 3).map((c) => c.name), ['kafka', 'none', 'aws_s3']);
+    h.controller.abort();
+    await running;
+  });
+
+  it('keeps its ID and uptime across a restart, and does not resend early', async () => {
+    const h = harness();
+    let running = h.start();
+    await settle(20);
+    await h.clock.advance(61 * SECOND);
+    assert.equal(h.sent.length, 1);
+    const id = h.sent[0]?.payload.id;
+    h.controller.abort();
+    await running;
+
+    const again = new AbortController();
+    h.deps.shutdown = again.signal;
+    await h.clock.advance(3 * SECOND); // down for 3 s
+    running = runDaemon(h.settings, h.deps);
+    await settle(20);
+    assert.equal(h.sent.length, 1, 'no report right after a restart');
+    await h.clock.advance(8 * SECOND);
+    assert.equal(h.sent.length, 2);
+    assert.equal(h.sent[1]?.payload.id, id);
+    assert.ok((h.sent[1]?.payload.uptime ?? 0) >= 70, "uptime counts from the first start");
+    again.abort();
+    await running;
+  });
+
+  it('never logs a config value at info level', async () => {
+    const h = harness({ configText: 'input:\n  label: canary_label_1\n  generate:\n    mapping: root = "canary_value_2"\noutput:\n  canary_plugin_3: {}\n' });
+    const running = h.start();
+    await settle(20);
+    await h.clock.advance(61 * SECOND);
+    h.controller.abort();
+    await running;
+    const info = JSON.stringify(h.logs.filter((l) => (l['level'] as number) >= 30));
+    assert.equal(h.sent.length, 1);
+    for (const canary of ['canary_label_1', 'canary_value_2', 'canary_plugin_3']) {
+      assert.ok(!info.includes(canary), canary);
+      assert.ok(!JSON.stringify(h.sent).includes(canary), canary);
+    }
+    // …but debug level may name the unknown plugin, for the operator.
+    assert.ok(JSON.stringify(h.logs.filter((l) => l['level'] === 20)).includes('canary_plugin_3'));
+  });
+});
