@@ -9,6 +9,8 @@
 #      image's UID 10001 so the read-only permissions really hold
 #   4. run --version, --help, --dry-run (flag and environment forms), inspect
 #      and status on the shipped example configs, and check nothing was written
+#   5. run the daemon: idle when opted out; a real report to a local endpoint;
+#      exit 0 on SIGTERM; writes only to the state directory
 #
 # Prints one PASS or FAIL line per check and exits non-zero if any failed.
 set -uo pipefail
@@ -21,7 +23,12 @@ fail() { printf 'FAIL  %s\n' "$1"; failures=$((failures + 1)); }
 abort() { fail "$1"; printf 'package smoke test: FAILED (stopped early)\n'; exit 1; }
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/connect-telemetry-smoke.XXXXXX")
-cleanup() { chmod -R u+w "$work" 2>/dev/null; rm -rf "$work"; }
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null; done
+  chmod -R u+w "$work" 2>/dev/null
+  rm -rf "$work"
+}
 trap cleanup EXIT
 chmod 0755 "$work"
 
@@ -98,17 +105,23 @@ fi
 
 node_bin=$(command -v node)
 # The image's environment: only what the process needs, nothing from this shell.
-run_cli() {
-  (cd "$app" && env -i PATH="$(dirname "$node_bin"):/usr/bin:/bin" HOME="$home" TMPDIR="$home" NODE_ENV=production \
-    "$@")
-}
-cli() { run_cli "${as_user[@]}" "$node_bin" "$app/bin/connect-telemetry.js" "$@"; }
+base_env=(env -i "PATH=$(dirname "$node_bin"):/usr/bin:/bin" "HOME=$home" "TMPDIR=$home" NODE_ENV=production)
+entry=("$node_bin" "$app/bin/connect-telemetry.js")
 cli_env() { # cli_env VAR=value... -- args...
   local vars=()
   while [ "$1" != -- ]; do vars+=("$1"); shift; done
   shift
-  (cd "$app" && env -i PATH="$(dirname "$node_bin"):/usr/bin:/bin" HOME="$home" TMPDIR="$home" NODE_ENV=production \
-    "${vars[@]}" "${as_user[@]}" "$node_bin" "$app/bin/connect-telemetry.js" "$@")
+  (cd "$app" && exec "${base_env[@]}" "${vars[@]}" "${as_user[@]}" "${entry[@]}" "$@")
+}
+cli() { cli_env -- "$@"; }
+# Background daemons are started as `(cd "$app" && exec …) &`, never through a
+# function, so that $! is node's own PID and SIGTERM reaches node itself.
+
+# Waits up to $2 seconds for background job $1 to exit; sets $code to its exit code, or "still running".
+wait_exit() {
+  local pid=$1 deadline=$((SECONDS + $2))
+  while kill -0 "$pid" 2>/dev/null && [ "$SECONDS" -lt "$deadline" ]; do sleep 0.1; done
+  if kill -0 "$pid" 2>/dev/null; then code='still running'; kill -KILL "$pid"; else wait "$pid"; code=$?; fi
 }
 
 # --- 4. run it ---------------------------------------------------------------
@@ -177,9 +190,60 @@ else
 fi
 
 # Nothing written anywhere: not the install, not HOME, and (dry run) not even the state dir.
-chmod -R u+w "$app" "$config_dir" "$home"
 written=$(find "$app" "$config_dir" "$home" "$state" -newer "$work/before" -not -path "$state" -print)
 [ -z "$written" ] && pass 'nothing was written (install, config, HOME, TMPDIR, state dir)' || fail "files were written: $written"
+
+# --- 5. the daemon: idle when opted out, a real report, SIGTERM -------------
+(cd "$app" && exec "${base_env[@]}" CONNECT_TELEMETRY_DISABLED=1 CONNECT_TELEMETRY_STATE_DIR="$state" "${as_user[@]}" \
+  "${entry[@]}" run --config "$config_dir/pipeline.yaml") >/dev/null 2>"$work/idle.log" &
+idle_pid=$!
+pids+=("$idle_pid")
+sleep 1.5
+if kill -0 "$idle_pid" 2>/dev/null; then
+  kill -TERM "$idle_pid"
+  wait_exit "$idle_pid" 10
+  [ "$code" = 0 ] && pass 'run with CONNECT_TELEMETRY_DISABLED=1 stays up idle and exits 0 on SIGTERM' \
+    || fail "run with CONNECT_TELEMETRY_DISABLED=1: exit code $code after SIGTERM: $(cat "$work/idle.log")"
+else
+  fail "run with CONNECT_TELEMETRY_DISABLED=1 exited instead of idling: $(cat "$work/idle.log")"
+fi
+
+# A collection endpoint on 127.0.0.1 that records the first report.
+node -e '
+  const fs = require("fs");
+  const server = require("http").createServer((req, res) => {
+    let body = "";
+    req.on("data", (chunk) => (body += chunk));
+    req.on("end", () => { fs.writeFileSync(process.argv[1], body); res.writeHead(200).end(); });
+  });
+  server.listen(0, "127.0.0.1", () => fs.writeFileSync(process.argv[2], String(server.address().port)));
+' "$work/received.json" "$work/port" &
+pids+=("$!")
+for _ in $(seq 50); do [ -s "$work/port" ] && break; sleep 0.1; done
+(cd "$app" && exec "${base_env[@]}" "${as_user[@]}" "${entry[@]}" run --config "$config_dir/pipeline.yaml" \
+  --state-dir "$state" --endpoint "http://127.0.0.1:$(cat "$work/port")/" --delay 1s --period 1h) >/dev/null 2>"$work/daemon.log" &
+daemon_pid=$!
+pids+=("$daemon_pid")
+for _ in $(seq 150); do [ -s "$work/received.json" ] && break; kill -0 "$daemon_pid" 2>/dev/null || break; sleep 0.1; done
+if [ -s "$work/received.json" ] && check_payload "$work/received.json" input/kafka_franz output/aws_s3; then
+  pass 'run sends a report to the endpoint'
+else
+  fail "run sent no report within 15s: $(tail -n 5 "$work/daemon.log")"
+fi
+sleep 0.5 # let it record the outcome
+kill -TERM "$daemon_pid" 2>/dev/null
+wait_exit "$daemon_pid" 10
+[ "$code" = 0 ] && pass 'run exits 0 on SIGTERM' || fail "run: exit code $code after SIGTERM: $(tail -n 5 "$work/daemon.log")"
+if [ -f "$state/state.json" ] && [ "$(stat -c %a "$state/state.json")" = 600 ] \
+  && [ "$(node -p "require('$state/state.json').instanceId")" = "$(node -p "require('$work/received.json').id")" ]; then
+  pass 'the state file holds the reported instance ID, mode 0600'
+else
+  fail "state file: $(ls -l "$state" 2>&1)"
+fi
+[ ! -e "$state/state.lock" ] && pass 'the lock is released on exit' || fail 'state.lock left behind after SIGTERM'
+written=$(find "$app" "$config_dir" "$home" -newer "$work/before" -print)
+[ -z "$written" ] && pass 'the daemon wrote nothing outside the state directory' || fail "files written outside the state dir: $written"
+chmod -R u+w "$app" "$config_dir" "$home"
 
 if [ "$failures" -eq 0 ]; then
   printf 'package smoke test: PASSED\n'
