@@ -25,6 +25,8 @@ export interface StateFs {
   unlink(path: string): Promise<void>;
   utimes(path: string, atime: Date, mtime: Date): Promise<void>;
   stat(path: string): Promise<{ mtimeMs: number }>;
+  /** Lists a directory; without it, temporary files left by a killed write are not cleaned up. */
+  readdir?(path: string): Promise<string[]>;
 }
 
 export const realStateFs: StateFs = {
@@ -36,7 +38,11 @@ export const realStateFs: StateFs = {
   unlink: (path) => nodeFs.unlink(path),
   utimes: (path, atime, mtime) => nodeFs.utimes(path, atime, mtime),
   stat: (path) => nodeFs.stat(path),
+  readdir: (path) => nodeFs.readdir(path),
 };
+
+/** The temporary names write-file-atomic gives `state.json` while it writes it: `state.json.<number>`. */
+const TEMP_STATE_FILE = /^state\.json\.\d+$/;
 
 export interface StoreDeps {
   fs?: StateFs;
@@ -109,6 +115,7 @@ export class StateStore {
       return store;
     }
     if (!(await store.acquireLock())) return store;
+    await store.removeTempFiles();
     await store.load();
     return store;
   }
@@ -178,6 +185,22 @@ export class StateStore {
       this.deps.fs.utimes(lockPath, now, now).catch(() => undefined);
     }, LOCK_HEARTBEAT_MS);
     this.heartbeat.unref();
+  }
+
+  /**
+   * A process killed while writing leaves its temporary file behind; with the
+   * lock held no write of ours is under way, so any such file is garbage.
+   */
+  private async removeTempFiles(): Promise<void> {
+    let names: string[];
+    try {
+      names = (await this.deps.fs.readdir?.(this.dir)) ?? [];
+    } catch {
+      return;
+    }
+    for (const name of names) {
+      if (TEMP_STATE_FILE.test(name)) await this.deps.fs.unlink(join(this.dir, name)).catch(() => undefined);
+    }
   }
 
   private async load(): Promise<void> {
