@@ -27,6 +27,8 @@ export interface StateFs {
   stat(path: string): Promise<{ mtimeMs: number }>;
   /** Lists a directory; without it, temporary files left by a killed write are not cleaned up. */
   readdir?(path: string): Promise<string[]>;
+  /** Sets a mode; without it, a directory that already existed keeps its modes. */
+  chmod?(path: string, mode: number): Promise<void>;
 }
 
 export const realStateFs: StateFs = {
@@ -39,6 +41,7 @@ export const realStateFs: StateFs = {
   utimes: (path, atime, mtime) => nodeFs.utimes(path, atime, mtime),
   stat: (path) => nodeFs.stat(path),
   readdir: (path) => nodeFs.readdir(path),
+  chmod: (path, mode) => nodeFs.chmod(path, mode),
 };
 
 /** The temporary names write-file-atomic gives `state.json` while it writes it: `state.json.<number>`. */
@@ -114,6 +117,10 @@ export class StateStore {
       store.goInMemory(`cannot create the state directory ${dir}: ${errorMessage(error)}`);
       return store;
     }
+    // mkdir's mode applies only to a directory it creates; one that existed
+    // (a mounted volume, a directory made by hand) is tightened too, where
+    // this user may. The file itself is 0600 either way.
+    await deps.fs.chmod?.(dir, 0o700).catch(() => undefined);
     if (!(await store.acquireLock())) return store;
     await store.removeTempFiles();
     await store.load();
