@@ -1,0 +1,133 @@
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { describe, it, type TestContext } from 'node:test';
+import { numberPlaceholders, openPostgresStorage } from '../../src/collector/postgres-storage.ts';
+import { openSqliteStorage } from '../../src/collector/sqlite-storage.ts';
+import { countComponents, isPostgresUrl, SCHEMA_VERSION, type Storage } from '../../src/collector/storage.ts';
+import { DAY, freshPostgres, IDS, NOW, report, tempDir } from './fleet.ts';
+
+type Opener = (t: TestContext) => Promise<{ open: () => Promise<Storage> } | undefined>;
+
+const openers: [string, Opener][] = [
+  [
+    'SQLite',
+    async (t) => {
+      const path = join(tempDir(t), 'nested', 'c.db');
+      return { open: () => openSqliteStorage(path) };
+    },
+  ],
+  [
+    'PostgreSQL',
+    async (t) => {
+      const url = await freshPostgres(t);
+      return url === undefined ? undefined : { open: () => openPostgresStorage(url) };
+    },
+  ],
+];
+
+const one = async (storage: Storage, sql: string, params: (string | number)[] = []) => Number(Object.values((await storage.query(sql, params))[0] ?? {})[0]);
+const componentsOf = async (storage: Storage, id: string) =>
+  (
+    await storage.query(
+      `SELECT p.type AS type, p.name AS name, c.occurrences AS occurrences
+       FROM instance_components c JOIN instances i ON i.id = c.instance JOIN plugins p ON p.id = c.plugin
+       WHERE i.instance_id = ? ORDER BY p.type, p.name`,
+      [id],
+    )
+  ).map((r) => `${String(r['type'])}/${String(r['name'])}×${Number(r['occurrences'])}`);
+
+for (const [label, opener] of openers) {
+  describe(`${label} storage`, () => {
+    it('creates its schema, and opens an existing database without migrating twice', async (t) => {
+      const db = await opener(t);
+      if (!db) return;
+      const first = await db.open();
+      await first.store(report(IDS.a, 1, ['input/kafka'], 'linux', 'amd64'), NOW);
+      await first.close();
+      const second = await db.open();
+      t.after(() => second.close());
+      assert.equal(await one(second, 'SELECT MAX(version) FROM schema_version'), SCHEMA_VERSION);
+      assert.equal(await one(second, 'SELECT COUNT(*) FROM schema_version'), SCHEMA_VERSION);
+      assert.equal(await one(second, 'SELECT COUNT(*) FROM reports'), 1);
+    });
+
+    it('keeps every report, and the latest per instance with its components counted', async (t) => {
+      const db = await opener(t);
+      if (!db) return;
+      const storage = await db.open();
+      t.after(() => storage.close());
+      await storage.store(report(IDS.a, 10, ['input/kafka', 'output/stdout'], 'linux', 'amd64'), NOW - DAY);
+      await storage.store(report(IDS.a, 20, ['input/kafka', 'processor/mapping', 'processor/mapping', 'output/aws_s3'], 'linux', 'arm64'), NOW);
+      assert.equal(await one(storage, 'SELECT COUNT(*) FROM reports WHERE instance_id = ?', [IDS.a]), 2);
+      assert.equal(await one(storage, 'SELECT uptime FROM instances WHERE instance_id = ?', [IDS.a]), 20);
+      assert.equal(await one(storage, 'SELECT first_seen_at FROM instances WHERE instance_id = ?', [IDS.a]), NOW - DAY);
+      assert.deepEqual(await componentsOf(storage, IDS.a), ['input/kafka×1', 'output/aws_s3×1', 'processor/mapping×2']);
+    });
+
+    it('does not let a late, older report replace the latest', async (t) => {
+      const db = await opener(t);
+      if (!db) return;
+      const storage = await db.open();
+      t.after(() => storage.close());
+      await storage.store(report(IDS.b, 500, ['input/kafka'], 'linux', 'amd64'), NOW);
+      await storage.store(report(IDS.b, 400, ['input/amqp_1'], 'linux', 'amd64'), NOW - 1000);
+      assert.equal(await one(storage, 'SELECT uptime FROM instances WHERE instance_id = ?', [IDS.b]), 500);
+      assert.deepEqual(await componentsOf(storage, IDS.b), ['input/kafka×1']);
+      assert.equal(await one(storage, 'SELECT COUNT(*) FROM reports'), 2);
+    });
+
+    it('stores many reports sent at once, each answered after it is stored', async (t) => {
+      const db = await opener(t);
+      if (!db) return;
+      const storage = await db.open();
+      t.after(() => storage.close());
+      const ids = Array.from({ length: 300 }, (_, i) => `0a6c2b8e-1f3d-4c5e-9a7b-${String(i).padStart(12, '0')}`);
+      await Promise.all(ids.map((id, i) => storage.store(report(id, i, ['input/generate', i % 2 ? 'output/kafka' : 'output/stdout'], 'linux', 'amd64'), NOW)));
+      assert.equal(await one(storage, 'SELECT COUNT(*) FROM reports'), 300);
+      assert.equal(await one(storage, 'SELECT COUNT(*) FROM instances'), 300);
+      assert.equal(await one(storage, 'SELECT COUNT(*) FROM plugins'), 3);
+    });
+  });
+}
+
+describe('PostgreSQL shared by several collectors', () => {
+  it('takes reports from two stores at once and migrates once', async (t) => {
+    const url = await freshPostgres(t);
+    if (url === undefined) return;
+    const [a, b] = await Promise.all([openPostgresStorage(url), openPostgresStorage(url)]);
+    t.after(async () => {
+      await a.close();
+      await b.close();
+    });
+    const sends = [];
+    for (let i = 0; i < 50; i++) {
+      const r = report(IDS.c, i, ['input/kafka', `processor/p${i % 5}`, 'output/aws_s3'], 'linux', 'amd64');
+      sends.push((i % 2 ? a : b).store(r, NOW + i));
+    }
+    await Promise.all(sends);
+    assert.equal(await one(a, 'SELECT COUNT(*) FROM schema_version'), SCHEMA_VERSION);
+    assert.equal(await one(a, 'SELECT COUNT(*) FROM reports'), 50);
+    // The newest report (i = 49) is the latest, whichever store committed last.
+    assert.equal(await one(a, 'SELECT uptime FROM instances WHERE instance_id = ?', [IDS.c]), 49);
+    assert.deepEqual(await componentsOf(a, IDS.c), ['input/kafka×1', 'output/aws_s3×1', 'processor/p4×1']);
+  });
+});
+
+describe('storage helpers', () => {
+  it('counts occurrences per plugin in first-seen order', () => {
+    assert.deepEqual(countComponents(report(IDS.a, 0, ['processor/mapping', 'input/kafka', 'processor/mapping'], 'linux', 'amd64')), [
+      { type: 'processor', name: 'mapping', occurrences: 2 },
+      { type: 'input', name: 'kafka', occurrences: 1 },
+    ]);
+  });
+
+  it('tells PostgreSQL URLs from SQLite paths', () => {
+    assert.equal(isPostgresUrl('postgres://u@h/db'), true);
+    assert.equal(isPostgresUrl('POSTGRESQL://u@h/db'), true);
+    assert.equal(isPostgresUrl('./postgres.db'), false);
+  });
+
+  it('numbers placeholders for PostgreSQL', () => {
+    assert.equal(numberPlaceholders('a = ? AND b IN (?, ?)'), 'a = $1 AND b IN ($2, $3)');
+  });
+});
