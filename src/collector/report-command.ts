@@ -1,13 +1,14 @@
 /**
  * `connect-telemetry report`: analyse the store and print or write the result.
  */
+import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import type { CliDeps } from '../cli.ts';
 import { UserError, errorMessage } from '../errors.ts';
 import { analyse, type AnalysisOptions } from './analysis.ts';
 import { redactDb } from './collect-command.ts';
 import { formatCsv, formatJson, formatTable, type Format } from './format-report.ts';
-import { openStorage } from './storage.ts';
+import { isPostgresUrl, openStorage } from './storage.ts';
 
 export interface ReportOptions extends Omit<AnalysisOptions, 'now'> {
   db: string;
@@ -16,6 +17,10 @@ export interface ReportOptions extends Omit<AnalysisOptions, 'now'> {
 }
 
 export async function renderReport(options: ReportOptions, now: number): Promise<string> {
+  // Reading must not leave an empty database behind where none was.
+  if (!isPostgresUrl(options.db) && !existsSync(options.db)) {
+    throw new UserError(`no such database: ${options.db} (give --db the file \`collect\` writes to)`);
+  }
   let storage;
   try {
     storage = await openStorage(options.db);

@@ -1,0 +1,103 @@
+/**
+ * The built binary end to end: `collect` on a free port over real HTTP, then
+ * `report` on the same database.
+ */
+import assert from 'node:assert/strict';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it, type TestContext } from 'node:test';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const BIN = join(ROOT, 'bin', 'connect-telemetry.js');
+
+function tempDir(t: TestContext): string {
+  const dir = mkdtempSync(join(tmpdir(), 'ct-e2e-collector-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+/** Starts `collect` and resolves with its port once it logs that it listens. */
+export function startCollect(t: TestContext, args: string[]): Promise<{ child: ChildProcess; port: number; stderr: () => string }> {
+  const child = spawn(process.execPath, [BIN, 'collect', '--listen', '127.0.0.1:0', ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  t.after(() => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  });
+  let stderr = '';
+  return new Promise((resolve, reject) => {
+    child.stderr.setEncoding('utf8');
+    child.stderr.on('data', (chunk: string) => {
+      stderr += chunk;
+      const match = /"port":(\d+)/.exec(stderr);
+      if (match) resolve({ child, port: Number(match[1]), stderr: () => stderr });
+    });
+    child.on('exit', (code) => reject(new Error(`collect exited with ${code}: ${stderr}`)));
+  });
+}
+
+const exited = (child: ChildProcess) => new Promise<number | null>((resolve) => (child.exitCode !== null ? resolve(child.exitCode) : child.on('exit', (code) => resolve(code))));
+
+const body = (id: string, components: string[], uptime = 600) =>
+  JSON.stringify({
+    id,
+    uptime,
+    components: components.map((c) => ({ type: c.split('/')[0], name: c.split('/')[1] })),
+    hostInfo: { numCpu: 4, goMaxProcs: 4, goArch: 'amd64', goOS: 'linux' },
+  });
+
+describe('connect-telemetry collect and report (built binary)', () => {
+  it('stores reports sent over HTTP, stops cleanly on SIGTERM, and reports them', async (t) => {
+    const dir = tempDir(t);
+    const db = join(dir, 'collector.db');
+    const { child, port, stderr } = await startCollect(t, ['--db', db]);
+    const url = `http://127.0.0.1:${port}/connect/telemetry`;
+    const send = (b: string, type = 'application/json') => fetch(url, { method: 'POST', headers: { 'content-type': type }, body: b });
+
+    // Three instances: output aws_s3 on two, processor mutation on one of them.
+    const ids = ['11111111-1111-4111-8111-111111111111', '22222222-2222-4222-8222-222222222222', '33333333-3333-4333-8333-333333333333'];
+    assert.equal((await send(body(ids[0]!, ['input/kafka', 'processor/mutation', 'output/aws_s3']))).status, 204);
+    assert.equal((await send(body(ids[1]!, ['input/kafka', 'output/aws_s3']))).status, 204);
+    assert.equal((await send(body(ids[2]!, ['input/generate', 'output/stdout']))).status, 204);
+    assert.equal((await send('{"id":"x"}')).status, 400);
+    assert.equal((await send('<xml/>', 'application/xml')).status, 415);
+    assert.equal((await fetch(`http://127.0.0.1:${port}/healthz`)).status, 200);
+
+    child.kill('SIGTERM');
+    assert.equal(await exited(child), 0);
+    assert.match(stderr(), /"msg":"stopped"/);
+    assert.ok(!stderr().includes('ExperimentalWarning'), 'the SQLite warning is not shown');
+
+    const report = spawnSync(process.execPath, [BIN, 'report', '--db', db, '--format', 'json', '--plugin', 'output/aws_s3', '--then', 'processor/mutation'], { encoding: 'utf8' });
+    assert.equal(report.status, 0, report.stderr);
+    const json = JSON.parse(report.stdout);
+    assert.equal(json.instances, 3);
+    assert.deepEqual(json.plugins.slice(0, 2), [
+      { type: 'input', name: 'kafka', instances: 2, share: 2 / 3, occurrences: 2 },
+      { type: 'output', name: 'aws_s3', instances: 2, share: 2 / 3, occurrences: 2 },
+    ]);
+    // aws_s3 on 2 instances, mutation on 1, both on 1: support 1/3, confidence 1/2, lift (1·3)/(2·1).
+    assert.deepEqual(json.pairs, [{ if: { type: 'output', name: 'aws_s3' }, then: { type: 'processor', name: 'mutation' }, instances: 1, support: 1 / 3, confidence: 1 / 2, lift: 3 / 2 }]);
+
+    const html = join(dir, 'report.html');
+    const written = spawnSync(process.execPath, [BIN, 'report', '--db', db, '--format', 'html', '--out', html], { encoding: 'utf8' });
+    assert.equal(written.status, 0, written.stderr);
+    assert.match(readFileSync(html, 'utf8'), /<title>Connect plugin usage: 3 instance\(s\)<\/title>/);
+  });
+
+  it('exits with 2 and says why for a bad flag', () => {
+    const bad = spawnSync(process.execPath, [BIN, 'report', '--db', '/nonexistent/x.db', '--window', 'soon'], { encoding: 'utf8' });
+    assert.equal(bad.status, 2);
+    assert.match(bad.stderr, /--window: "soon" is not a duration/);
+    const listen = spawnSync(process.execPath, [BIN, 'collect', '--listen', 'nowhere'], { encoding: 'utf8' });
+    assert.equal(listen.status, 2);
+    assert.match(listen.stderr, /--listen: "nowhere" is not host:port/);
+    const missing = spawnSync(process.execPath, [BIN, 'report', '--db', '/nonexistent/x.db'], { encoding: 'utf8' });
+    assert.equal(missing.status, 2);
+    assert.match(missing.stderr, /no such database: \/nonexistent\/x\.db/);
+    const plugin = spawnSync(process.execPath, [BIN, 'report', '--plugin', 'aws_s3'], { encoding: 'utf8' });
+    assert.equal(plugin.status, 2);
+    assert.match(plugin.stderr, /--plugin: "aws_s3" is not a plugin; write it as category\/name/);
+  });
+});
