@@ -47,9 +47,16 @@ export interface DaemonDeps {
   retryBaseMs?: number;
 }
 
-/** Resolves when `signal` aborts. */
+/**
+ * Resolves when `signal` aborts. A long timer holds the event loop open
+ * meanwhile: an abort listener alone would let the process exit.
+ */
 export const untilAborted = (signal: AbortSignal) =>
-  new Promise<void>((resolve) => (signal.aborted ? resolve() : signal.addEventListener('abort', () => resolve(), { once: true })));
+  new Promise<void>((resolve) => {
+    if (signal.aborted) return resolve();
+    const keepAlive = setInterval(() => undefined, 2 ** 31 - 1);
+    signal.addEventListener('abort', () => (clearInterval(keepAlive), resolve()), { once: true });
+  });
 
 function countByCategory(summary: Summary): Record<string, number> {
   const counts: Record<string, number> = {};

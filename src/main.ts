@@ -7,8 +7,10 @@ import { run } from './cli.ts';
 export async function main(argv: readonly string[] = process.argv.slice(2)): Promise<void> {
   const controller = new AbortController();
   const stop = () => controller.abort();
-  process.once('SIGTERM', stop);
-  process.once('SIGINT', stop);
+  // `on`, not `once`: write-file-atomic's exit hook (signal-exit) re-raises a
+  // signal when it sees no other listener left, which would kill us mid-shutdown.
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
   const code = await run(argv, {
     env: process.env,
     cwd: process.cwd(),

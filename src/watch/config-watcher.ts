@@ -85,6 +85,9 @@ export function watchConfig(targets: WatchTargets, options: WatchOptions): Confi
     watchers.push(watch([...targets.directories], { ignoreInitial: true, followSymlinks: false, depth: 32 }));
   }
   for (const watcher of watchers) {
+    // Anything that changed between the daemon's first read and the watch
+    // being in place would go unseen: look once more when it is ready.
+    watcher.once('ready', changed);
     watcher.on('all', changed);
     watcher.on('error', (error) => options.onError?.(error));
   }
@@ -104,7 +107,13 @@ export function watchConfig(targets: WatchTargets, options: WatchOptions): Confi
       .finally(() => (polling = false));
   }, options.pollIntervalMs);
   poll.unref();
-  void fingerprint(targets).then((first) => (last ??= first), () => undefined);
+  void fingerprint(targets).then(
+    (first) => {
+      last ??= first;
+      changed(); // same gap as above, for filesystems without events
+    },
+    () => undefined,
+  );
 
   return {
     async close() {

@@ -1,0 +1,276 @@
+/**
+ * The built binary against a real HTTP server on 127.0.0.1, with delays and
+ * periods of milliseconds.
+ */
+import { describe, it, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { generateKeyPairSync } from 'node:crypto';
+import { mkdirSync, mkdtempSync, renameSync, rmSync, symlinkSync, writeFileSync, existsSync } from 'node:fs';
+import { createServer, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { jwtVerify } from 'jose';
+import { killAllBinaries, startBinary } from '../helpers/binary.ts';
+import { startStub, type Stub } from '../helpers/collector-stub.ts';
+
+const GENERATE = 'input:\n  generate:\n    mapping: root = "hello"\noutput:\n  drop: {}\n';
+const KAFKA = 'input:\n  kafka:\n    addresses: [localhost:9092]\n    topics: [t]\noutput:\n  aws_s3:\n    bucket: b\n';
+
+const names = (body: string) => (JSON.parse(body) as { components: { type: string; name: string }[] }).components.map((c) => `${c.type}/${c.name}`);
+
+function workdir() {
+  const dir = mkdtempSync(join(tmpdir(), 'ct-e2e-'));
+  writeFileSync(join(dir, 'config.yaml'), GENERATE);
+  return dir;
+}
+
+const stubs: Stub[] = [];
+async function stub(...args: Parameters<typeof startStub>) {
+  const s = await startStub(...args);
+  stubs.push(s);
+  return s;
+}
+after(async () => {
+  killAllBinaries();
+  await Promise.all(stubs.map((s) => s.close()));
+});
+
+const daemonArgs = (dir: string, endpoint: string, extra: string[] = []) => [
+  'run', '--config', join(dir, 'config.yaml'), '--state-dir', join(dir, 'state'), '--endpoint', endpoint,
+  '--delay', '300ms', '--period', '400ms', '--timeout', '300ms', ...extra,
+];
+
+describe('daemon (built binary, real HTTP)', () => {
+  it('reports after the delay and then on the period, with the same ID and a growing uptime', async () => {
+    const dir = workdir();
+    const server = await stub();
+    const started = Date.now();
+    const daemon = startBinary(daemonArgs(dir, server.url));
+    const got = await server.waitFor(3);
+    const stopped = await daemon.stop();
+    assert.equal(stopped.code, 0);
+    assert.ok(got[0]!.at - started >= 300, 'no report before the delay');
+    const payloads = got.map((r) => JSON.parse(r.body) as { id: string; uptime: number; hostInfo: Record<string, unknown> });
+    assert.equal(new Set(payloads.map((p) => p.id)).size, 1);
+    assert.match(payloads[0]!.id, /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    assert.deepEqual(names(got[0]!.body), ['input/generate', 'buffer/none', 'output/drop', 'metrics/prometheus', 'tracer/none']);
+    assert.equal(got[0]!.headers['content-type'], 'application/json');
+    assert.match(String(got[0]!.headers['user-agent']), /^connect-telemetry\/\d+\.\d+\.\d+/);
+    assert.deepEqual(Object.keys(payloads[0]!.hostInfo).sort(), ['goArch', 'goMaxProcs', 'goOS', 'numCpu']);
+    assert.ok(stopped.ms < 2000, `exited in ${stopped.ms} ms`);
+  });
+
+  it('keeps its ID and uptime across a restart', async () => {
+    const dir = workdir();
+    const server = await stub();
+    const first = startBinary(daemonArgs(dir, server.url, ['--delay', '1s']));
+    await server.waitFor(1);
+    assert.equal((await first.stop()).code, 0);
+    const before = JSON.parse(server.received[0]!.body) as { id: string; uptime: number };
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    const second = startBinary(daemonArgs(dir, server.url, ['--delay', '1s']));
+    await server.waitFor(2);
+    await second.stop();
+    const afterRestart = JSON.parse(server.received[1]!.body) as { id: string; uptime: number };
+    assert.equal(afterRestart.id, before.id);
+    assert.ok(afterRestart.uptime >= before.uptime + 1, `uptime ${before.uptime} → ${afterRestart.uptime}`);
+  });
+
+  it('follows an atomic rename of the config', async () => {
+    const dir = workdir();
+    const server = await stub();
+    const daemon = startBinary(daemonArgs(dir, server.url, ['--poll-interval', '1h']));
+    await server.waitFor(1);
+    writeFileSync(join(dir, 'config.yaml.tmp'), KAFKA);
+    renameSync(join(dir, 'config.yaml.tmp'), join(dir, 'config.yaml'));
+    await daemon.waitForLog((l) => l['msg'] === 'config summary updated' && (l['byCategory'] as Record<string, number>)['input'] === 1 && daemon.logs.filter((x) => x['msg'] === 'config summary updated').length >= 2);
+    const count = server.received.length;
+    await server.waitFor(count + 1);
+    await daemon.stop();
+    assert.deepEqual(names(server.received.at(-1)!.body).slice(0, 3), ['input/kafka', 'buffer/none', 'output/aws_s3']);
+  });
+
+  it('follows a Kubernetes ConfigMap update (the ..data symlink swap)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ct-configmap-'));
+    const mount = join(dir, 'mount');
+    mkdirSync(join(mount, '..2026_01_01_00_00_00.1'), { recursive: true });
+    writeFileSync(join(mount, '..2026_01_01_00_00_00.1', 'config.yaml'), GENERATE);
+    symlinkSync('..2026_01_01_00_00_00.1', join(mount, '..data'));
+    symlinkSync('..data/config.yaml', join(mount, 'config.yaml'));
+    const server = await stub();
+    const daemon = startBinary([
+      'run', '-c', join(mount, 'config.yaml'), '--state-dir', join(dir, 'state'), '--endpoint', server.url,
+      '--delay', '300ms', '--period', '400ms', '--poll-interval', '1h',
+    ]);
+    await server.waitFor(1);
+    assert.deepEqual(names(server.received[0]!.body).slice(0, 1), ['input/generate']);
+    // What the kubelet does: a new timestamped dir, a new ..data_tmp link, renamed over ..data.
+    mkdirSync(join(mount, '..2026_01_01_00_05_00.2'));
+    writeFileSync(join(mount, '..2026_01_01_00_05_00.2', 'config.yaml'), KAFKA);
+    symlinkSync('..2026_01_01_00_05_00.2', join(mount, '..data_tmp'));
+    renameSync(join(mount, '..data_tmp'), join(mount, '..data'));
+    rmSync(join(mount, '..2026_01_01_00_00_00.1'), { recursive: true });
+    await daemon.waitForLog(() => daemon.logs.filter((x) => x['msg'] === 'config summary updated').length >= 2);
+    const count = server.received.length;
+    await server.waitFor(count + 1);
+    await daemon.stop();
+    assert.deepEqual(names(server.received.at(-1)!.body).slice(0, 3), ['input/kafka', 'buffer/none', 'output/aws_s3']);
+  });
+
+  it('keeps the last good summary when the config turns into bad YAML, and logs one clear error', async () => {
+    const dir = workdir();
+    const server = await stub();
+    const daemon = startBinary(daemonArgs(dir, server.url, ['--poll-interval', '50ms']));
+    await server.waitFor(1);
+    writeFileSync(join(dir, 'config.yaml'), 'input:\n  generate: {\n  oops\n');
+    const error = await daemon.waitForLog((l) => l['level'] === 50);
+    assert.match(String(error['msg']), /cannot read the config: .*config\.yaml: invalid YAML at line \d+, column \d+/);
+    const count = server.received.length;
+    await server.waitFor(count + 2);
+    await daemon.stop();
+    assert.deepEqual(names(server.received.at(-1)!.body).slice(0, 1), ['input/generate']);
+    assert.equal(daemon.logs.filter((l) => l['level'] === 50).length, 1, 'the same error is logged once');
+  });
+
+  it('waits for a config that does not exist yet', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ct-late-'));
+    const server = await stub();
+    const daemon = startBinary(daemonArgs(dir, server.url, ['--poll-interval', '100ms']));
+    await daemon.waitForLog((l) => l['level'] === 50 && /no such config file/.test(String(l['msg'])));
+    writeFileSync(join(dir, 'config.yaml'), KAFKA);
+    await daemon.waitForLog((l) => l['msg'] === 'config summary updated');
+    const count = server.received.length;
+    await server.waitFor(count + 1);
+    await daemon.stop();
+    assert.deepEqual(names(server.received.at(-1)!.body).slice(0, 1), ['input/kafka']);
+  });
+
+  const optOuts: [string, string[], Record<string, string>, RegExp][] = [
+    ['--disable-telemetry', ['--disable-telemetry'], {}, /--disable-telemetry/],
+    ['CONNECT_TELEMETRY_DISABLED=1', [], { CONNECT_TELEMETRY_DISABLED: '1' }, /CONNECT_TELEMETRY_DISABLED/],
+    ['DO_NOT_TRACK=1', [], { DO_NOT_TRACK: '1' }, /DO_NOT_TRACK/],
+  ];
+  for (const [what, flags, env, reason] of optOuts) {
+    it(`sends nothing with ${what}, and stays up`, async () => {
+      const dir = workdir();
+      const server = await stub();
+      const daemon = startBinary(daemonArgs(dir, server.url, ['--delay', '0ms', ...flags]), env);
+      const line = await daemon.waitForLog((l) => /telemetry is disabled/.test(String(l['msg'])));
+      assert.match(String(line['reason']), reason);
+      await new Promise((resolve) => setTimeout(resolve, 800));
+      assert.equal(daemon.child.exitCode, null, 'still running');
+      const stopped = await daemon.stop();
+      assert.equal(stopped.code, 0);
+      assert.equal(server.received.length, 0);
+      assert.ok(!existsSync(join(dir, 'state')), 'no state written');
+    });
+  }
+
+  it('with no endpoint, says so and stays up idle', async () => {
+    const dir = workdir();
+    const daemon = startBinary(['run', '-c', join(dir, 'config.yaml'), '--state-dir', join(dir, 'state')]);
+    await daemon.waitForLog((l) => /no endpoint configured/.test(String(l['msg'])));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    assert.equal(daemon.child.exitCode, null);
+    assert.equal((await daemon.stop('SIGINT')).code, 0);
+  });
+
+  it('survives 500s and 429s with Retry-After and stays on schedule', async () => {
+    const dir = workdir();
+    let n = 0;
+    const server = await stub((_req, res) => {
+      n++;
+      if (n % 2 === 1) res.writeHead(500).end('boom');
+      else res.writeHead(429, { 'retry-after': '1' }).end();
+    });
+    const daemon = startBinary(daemonArgs(dir, server.url));
+    await server.waitFor(4);
+    assert.equal(daemon.child.exitCode, null);
+    await daemon.waitForLog((l) => l['msg'] === 'report failed; dropped until the next period' && l['status'] === 429);
+    await daemon.stop();
+    const failed = daemon.logs.filter((l) => l['msg'] === 'report failed; dropped until the next period');
+    assert.ok(failed.length >= 2);
+    assert.ok(failed.every((l) => l['level'] === 40), 'failures are warnings');
+  });
+
+  it('survives a refused connection', async () => {
+    const dir = workdir();
+    const closed = await stub();
+    const url = closed.url;
+    await closed.close();
+    const daemon = startBinary(daemonArgs(dir, url));
+    await daemon.waitForLog((l) => l['msg'] === 'report failed; dropped until the next period' && /refused/.test(String(l['error'])));
+    await daemon.waitForLog(() => daemon.logs.filter((l) => l['msg'] === 'report failed; dropped until the next period').length >= 2);
+    assert.equal(daemon.child.exitCode, null);
+    assert.equal((await daemon.stop()).code, 0);
+  });
+
+  it('survives a server that accepts and never answers, one request at a time', async () => {
+    const dir = workdir();
+    const sockets: Socket[] = [];
+    let open = 0;
+    let maxOpen = 0;
+    const silent = createServer((socket) => {
+      sockets.push(socket);
+      open++;
+      maxOpen = Math.max(maxOpen, open);
+      socket.on('close', () => open--);
+      socket.on('error', () => undefined);
+      socket.resume(); // read, so the client's close is seen
+    });
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const port = (silent.address() as { port: number }).port;
+    const daemon = startBinary(daemonArgs(dir, `http://127.0.0.1:${port}/connect/telemetry`));
+    await daemon.waitForLog(() => daemon.logs.filter((l) => l['msg'] === 'report failed; dropped until the next period').length >= 3);
+    const stopped = await daemon.stop();
+    for (const socket of sockets) socket.destroy();
+    silent.close();
+    assert.equal(stopped.code, 0);
+    assert.ok(stopped.ms < 2000);
+    assert.equal(maxOpen, 1, 'never more than one request in flight');
+    assert.match(String(daemon.logs.find((l) => l['msg'] === 'report failed; dropped until the next period')?.['error']), /no answer .* within 300 ms/);
+  });
+
+  it('aborts an in-flight request and exits 0 on SIGTERM', async () => {
+    const dir = workdir();
+    const hanging = await stub(() => undefined);
+    const daemon = startBinary(daemonArgs(dir, hanging.url, ['--timeout', '1h', '--period', '1h']));
+    await hanging.waitFor(1);
+    const stopped = await daemon.stop();
+    assert.equal(stopped.code, 0);
+    assert.ok(stopped.ms < 2000, `took ${stopped.ms} ms`);
+  });
+
+  it('signs the body as an RS256 JWT that verifies with the public key', async () => {
+    const dir = workdir();
+    const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    writeFileSync(join(dir, 'key.pem'), privateKey.export({ type: 'pkcs1', format: 'pem' }), { mode: 0o600 });
+    const server = await stub();
+    const daemon = startBinary(daemonArgs(dir, server.url, ['--signing-key', join(dir, 'key.pem')]));
+    const [request] = await server.waitFor(1);
+    await daemon.stop();
+    assert.equal(request!.headers['content-type'], 'text/plain');
+    const { payload } = await jwtVerify(request!.body, publicKey, { algorithms: ['RS256'] });
+    assert.deepEqual((payload['components'] as { name: string }[]).map((c) => c.name), ['generate', 'none', 'drop', 'prometheus', 'none']);
+    assert.ok(!daemon.stderr().includes('PRIVATE KEY'));
+  });
+
+  it('refuses a second daemon on the same state directory', async () => {
+    const dir = workdir();
+    const server = await stub();
+    const first = startBinary(daemonArgs(dir, server.url, ['--delay', '1h']));
+    await first.waitForLog((l) => /watching the config/.test(String(l['msg'])));
+    const second = startBinary(daemonArgs(dir, server.url, ['--delay', '1h']));
+    const code = await second.exited;
+    await first.stop();
+    assert.equal(code, 3);
+    assert.match(second.stderr(), /another connect-telemetry \(pid \d+ on .+\) is using the state directory/);
+  });
+
+  it('refuses a plain-http endpoint off this machine unless allowed', async () => {
+    const dir = workdir();
+    const daemon = startBinary(daemonArgs(dir, 'http://telemetry.example/connect/telemetry'));
+    assert.equal(await daemon.exited, 2);
+    assert.match(daemon.stderr(), /--allow-insecure-endpoint/);
+  });
+});
