@@ -74,4 +74,32 @@ export function registerCollectorCommands(program: Command, deps: CliDeps, setEx
         ),
       );
     });
+
+  program
+    .command('simulate')
+    .description('post reports of a made-up fleet, built from real configs by the sidecar\'s own walker')
+    .requiredOption('--endpoint <url>', 'collector URL, e.g. http://127.0.0.1:4300/connect/telemetry')
+    .option('--instances <n>', 'how many instances to simulate', '50')
+    .option('-c, --config <path>', 'config file or directory of configs (repeatable) (default: the demo configs in examples/demo)', repeat)
+    .option('--concurrency <n>', 'requests in flight at once', '8')
+    .option('--seed <n>', 'same seed, same fleet', '1')
+    .option('--signing-key <pem>', 'RSA private key: send RS256 JWTs (text/plain) as Connect does')
+    .action(async (raw: { endpoint: string; instances: string; config?: string[]; concurrency: string; seed: string; signingKey?: string }) => {
+      const o = await options();
+      const { simulate } = await import('../collector/simulate-command.ts');
+      setExit(
+        await simulate(
+          {
+            endpoint: raw.endpoint,
+            instances: o.parseCount('instances', raw.instances),
+            configs: raw.config ?? [],
+            concurrency: Math.max(1, o.parseCount('concurrency', raw.concurrency)),
+            seed: o.parseCount('seed', raw.seed),
+            signingKeyFile: raw.signingKey,
+          },
+          deps,
+          Date.now(),
+        ),
+      );
+    });
 }
