@@ -183,6 +183,13 @@ else
   fail "status: $(cat "$work/err")"
 fi
 
+if out=$(cd "$app" && "${base_env[@]}" "${as_user[@]}" "$node_bin" --input-type=module \
+  -e 'const m = await import("connect-telemetry"); if (typeof m.run !== "function") process.exit(1);' 2>&1); then
+  pass 'the package exports its API (import "connect-telemetry")'
+else
+  fail "import \"connect-telemetry\": $out"
+fi
+
 if out=$(cli --no-such-flag 2>&1); then
   fail 'an unknown flag exits non-zero'
 else
