@@ -102,4 +102,17 @@ export function registerCollectorCommands(program: Command, deps: CliDeps, setEx
         ),
       );
     });
+
+  program
+    .command('demo')
+    .description('run a collector and a few real sidecars on the demo configs for a few seconds, then print the report')
+    .option('--rounds <n>', 'reports each sidecar must send first', '2')
+    .option('--timeout <duration>', 'give up waiting after this long', '60s')
+    .addOption(new Option('--format <format>', 'output format').choices(['table', 'json']).default('table'))
+    .action(async (raw: { rounds: string; timeout: string; format: 'table' | 'json' }) => {
+      const o = await options();
+      const { demo } = await import('../collector/demo.ts');
+      const { DEMO_CONFIG_DIR } = await import('../collector/simulate.ts');
+      setExit(await demo({ rounds: Math.max(1, o.parseCount('rounds', raw.rounds)), timeoutMs: o.durationFlag('timeout', raw.timeout), format: raw.format, configDir: DEMO_CONFIG_DIR }, deps));
+    });
 }
