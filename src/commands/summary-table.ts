@@ -5,7 +5,8 @@ import { relative } from 'node:path';
 export function formatSummaryTable(summary: Summary, cwd: string): string {
   const rows: string[][] = [['FILE', 'PATH', 'CATEGORY', 'NAME']];
   for (const file of summary.files) {
-    const shown = relative(cwd, file.path) || file.path;
+    const nearby = relative(cwd, file.path);
+    const shown = nearby === '' || nearby.startsWith('..') ? file.path : nearby;
     for (const c of file.components) {
       const name = c.known ? c.name : `unknown (written "${c.writtenName ?? '?'}", not in catalogue)`;
       rows.push([shown, c.path, c.category, c.defaulted ? `${name} (default)` : name]);

@@ -50,7 +50,7 @@ export function summariseText(config: ConfigText, catalogue: Catalogue, env: Rea
   }
   const defaults = config.role === 'main' ? true : config.role === 'stream' ? STREAM_DEFAULTS : false;
   try {
-    return { path: config.path, role: config.role, components: walkComponents(tree, catalogue, { defaults }), ignoredDocuments };
+    return { path: config.path, role: config.role, components: walkComponents(tree, catalogue, { defaults, resourcesOnly: config.role === 'resource' }), ignoredDocuments };
   } catch (error) {
     if (error instanceof WalkLimitError) throw new UserError(`${config.path}: ${error.message}`, { cause: error });
     throw error;

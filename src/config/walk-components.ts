@@ -27,6 +27,11 @@ export interface WalkOptions {
    * categories (stream files in streams mode count only input/buffer/output).
    */
   defaults: boolean | readonly Category[];
+  /**
+   * Walk only the `*_resources` root fields: Connect reads nothing else from a
+   * resource file (`-r`).
+   */
+  resourcesOnly?: boolean;
   /** Bounds that keep a hostile file from exhausting the stack or memory. */
   maxDepth?: number;
   maxComponents?: number;
@@ -119,6 +124,7 @@ export function walkComponents(root: unknown, catalogue: Catalogue, options: Wal
 
   const tree = isMapping(root) ? root : {};
   for (const slot of catalogue.rootSlots) {
+    if (options.resourcesOnly && !/_resources\b/.test(slot.path)) continue;
     const defaultName = catalogue.defaultsWhenAbsent[slot.category];
     const rootKey = slot.steps[0]?.kind === 'key' ? slot.steps[0].key : undefined;
     const countsDefault =

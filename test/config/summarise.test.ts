@@ -36,6 +36,11 @@ describe('summarise', () => {
     assert.deepEqual(names(allComponents(summary)), ['input/generate', 'buffer/none', 'output/drop', 'metrics/prometheus', 'tracer/none', 'cache/memory']);
   });
 
+  it('reads only the *_resources fields of a resource file, as Connect does', () => {
+    const file = summariseText({ path: 'r.yaml', role: 'resource', text: 'input:\n  kafka: {}\nprocessor_resources:\n  - label: p\n    mapping: root = this\noutput:\n  drop: {}\n' }, catalogue, {});
+    assert.deepEqual(names(file.components), ['processor/mapping']);
+  });
+
   it('interpolates ${VAR:default} before parsing', () => {
     const file = summariseText({ path: 'x.yaml', role: 'resource', text: 'output_resources:\n  - label: o\n    ${OUT_KIND:drop}: {}\n' }, catalogue, {});
     assert.deepEqual(names(file.components), ['output/drop']);
