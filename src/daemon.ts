@@ -91,6 +91,9 @@ export async function runDaemon(settings: DaemonSettings, deps: DaemonDeps): Pro
       if (outcome.kind === 'changed') {
         lastError = undefined;
         logger.info({ components: allComponents(outcome.summary).length, files: outcome.summary.files.length, byCategory: countByCategory(outcome.summary) }, 'config summary updated');
+        for (const file of outcome.summary.files) {
+          if (file.ignoredDocuments > 0) logger.warn({ file: file.path, documents: file.ignoredDocuments + 1 }, 'the file holds several YAML documents; like Connect, only the first is read');
+        }
         for (const component of allComponents(outcome.summary)) {
           if (!component.known) logger.debug({ category: component.category, name: component.writtenName, path: component.path }, 'component not in the catalogue; reported as "unknown"');
         }
