@@ -216,8 +216,15 @@ export class StateStore {
     try {
       text = await this.deps.fs.readFile(path, 'utf8');
     } catch (error) {
-      if (errorCode(error) !== 'ENOENT') {
-        await this.setAside(path, `cannot read ${path}: ${errorMessage(error)}`);
+      const code = errorCode(error);
+      if (code === 'EISDIR') {
+        await this.setAside(path, `${path} is a directory, not a state file`);
+      } else if (code !== 'ENOENT') {
+        // EIO, EMFILE, EACCES…: the file may be fine and the error may pass.
+        // Setting it aside would lose the identity for good, so it is left
+        // untouched and this run goes on in memory.
+        this.goInMemory(`cannot read ${path} (${errorMessage(error)}); the file is left as it is`);
+        return;
       }
     }
     if (text !== undefined) {

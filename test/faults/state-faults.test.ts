@@ -166,16 +166,31 @@ describe('state faults: full and read-only disks (injected)', () => {
     });
   }
 
-  it('EIO on read: the unreadable file is set aside and a fresh ID made', async (t) => {
-    const dir = tempDir(t);
-    writeFileSync(join(dir, STATE_FILE_NAME), serialiseState({ instanceId: randomUUID(), firstStartedAt: 0 }));
-    const faulty = faultyFs({ readFile: 'EIO' });
-    const { store, warnings } = await open(dir, { fs: faulty.fs });
-    await store.close();
-    assert.equal(warnings.length, 1, warnings.join(' | '));
-    assert.match(warnings[0] ?? '', /cannot read.*EIO/);
-    assert.equal(readdirSync(dir).filter((e) => e.includes('.corrupt-')).length, 1);
-  });
+  for (const code of ['EIO', 'EMFILE', 'ENFILE', 'EACCES']) {
+    it(`${code} on read: the file is left untouched and the run goes on in memory; the identity survives`, async (t) => {
+      const dir = tempDir(t);
+      const original = serialiseState({ instanceId: randomUUID(), firstStartedAt: Date.UTC(2026, 0, 1) });
+      writeFileSync(join(dir, STATE_FILE_NAME), original);
+      const faulty = faultyFs({ readFile: code });
+      const { store, warnings } = await open(dir, { fs: faulty.fs });
+      assert.equal(store.persistent, false, 'in memory');
+      assert.equal(warnings.length, 1, warnings.join(' | '));
+      assert.ok(warnings[0]?.includes(code), warnings[0]);
+      assert.match(warnings[0] ?? '', /left as it is.*in-memory instance ID/);
+      assert.equal(await store.save({ ...store.state, lastReport: { at: 1, outcome: 'sent' } }), false, 'nothing is written');
+      await store.close();
+      assert.equal(readFileSync(join(dir, STATE_FILE_NAME), 'utf8'), original, 'the file is unchanged');
+      assert.deepEqual(readdirSync(dir).filter((e) => e.includes('.corrupt-')), [], 'nothing set aside');
+      // Once the error has passed, the next start has the old identity back.
+      faulty.heal();
+      const again = await open(dir, { fs: faulty.fs });
+      assert.ok(again.store.persistent);
+      assert.equal(again.store.state.instanceId, (saved(dir) as { state: { instanceId: string } }).state.instanceId);
+      assert.equal(again.store.state.instanceId, JSON.parse(original).instanceId);
+      assert.deepEqual(again.warnings, []);
+      await again.store.close();
+    });
+  }
 });
 
 describe('state faults: locking', () => {
