@@ -121,7 +121,21 @@ export class StateStore {
     // (a mounted volume, a directory made by hand) is tightened too, where
     // this user may. The file itself is 0600 either way.
     await deps.fs.chmod?.(dir, 0o700).catch(() => undefined);
-    if (!(await store.acquireLock())) return store;
+    const locked = await store.acquireLock();
+    if (locked !== true) {
+      if (locked.code === 'EROFS' && (await store.loadReadOnly())) {
+        // A read-only volume cannot be shared by a writer: its identity is
+        // this instance's, and it is used as it is.
+        store.persistent = false;
+        deps.warn(
+          `the state directory ${dir} is read-only (${locked.message}); using the instance ID stored there, in memory: report times will not be saved`,
+          { stateDir: dir },
+        );
+      } else {
+        store.goInMemory(`cannot lock the state directory ${dir}: ${locked.message}`);
+      }
+      return store;
+    }
     await store.removeTempFiles();
     await store.load();
     return store;
@@ -132,7 +146,8 @@ export class StateStore {
     this.deps.warn(`${reason}; running with an in-memory instance ID that will not survive a restart`, { stateDir: this.dir });
   }
 
-  private async acquireLock(): Promise<boolean> {
+  /** True once the lock is ours; the error when the directory cannot take a lock at all. */
+  private async acquireLock(): Promise<true | { code: string | undefined; message: string }> {
     const lockPath = join(this.dir, LOCK_FILE_NAME);
     const pid = this.deps.pid ?? process.pid;
     const host = this.deps.host ?? hostname();
@@ -144,10 +159,7 @@ export class StateStore {
         this.startHeartbeat(lockPath);
         return true;
       } catch (error) {
-        if (errorCode(error) !== 'EEXIST') {
-          this.goInMemory(`cannot lock the state directory ${this.dir}: ${errorMessage(error)}`);
-          return false;
-        }
+        if (errorCode(error) !== 'EEXIST') return { code: errorCode(error), message: errorMessage(error) };
       }
       const holder = await this.readLock(lockPath);
       if (holder && !(await this.isStale(lockPath, holder, pid, host))) {
@@ -236,6 +248,17 @@ export class StateStore {
       await this.setAside(path, `the state file ${path} is unusable (${parsed.reason})`);
     }
     await this.save(this.state);
+  }
+
+  /** Takes the identity from a state file that cannot be written; touches nothing. */
+  private async loadReadOnly(): Promise<boolean> {
+    try {
+      const parsed = parseState(await this.deps.fs.readFile(this.statePath, 'utf8'));
+      if (parsed.ok) this.state = parsed.state;
+      return parsed.ok;
+    } catch {
+      return false;
+    }
   }
 
   /** Keeps a bad state file for inspection instead of deleting it. */

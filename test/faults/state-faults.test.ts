@@ -166,6 +166,33 @@ describe('state faults: full and read-only disks (injected)', () => {
     });
   }
 
+  it('EROFS on the lock with a state file present: the stored identity is used in memory, the file untouched', async (t) => {
+    const dir = tempDir(t);
+    const original = serialiseState({ instanceId: randomUUID(), firstStartedAt: Date.UTC(2026, 0, 1) });
+    writeFileSync(join(dir, STATE_FILE_NAME), original);
+    const faulty = faultyFs({ writeFileExclusive: 'EROFS', writeFileAtomic: 'EROFS' });
+    const { store, warnings } = await open(dir, { fs: faulty.fs });
+    assert.equal(store.state.instanceId, JSON.parse(original).instanceId);
+    assert.equal(store.state.firstStartedAt, Date.UTC(2026, 0, 1));
+    assert.equal(store.persistent, false);
+    assert.equal(warnings.length, 1, warnings.join(' | '));
+    assert.match(warnings[0] ?? '', /read-only.*using the instance ID stored there/);
+    assert.equal(await store.save({ ...store.state, lastReport: { at: 1, outcome: 'sent' } }), false);
+    await store.close();
+    assert.equal(readFileSync(join(dir, STATE_FILE_NAME), 'utf8'), original);
+  });
+
+  it('EACCES on the lock with a state file present: the file is not taken over (it may be another daemon\'s)', async (t) => {
+    const dir = tempDir(t);
+    const original = serialiseState({ instanceId: randomUUID(), firstStartedAt: Date.UTC(2026, 0, 1) });
+    writeFileSync(join(dir, STATE_FILE_NAME), original);
+    const { store, warnings } = await open(dir, { fs: faultyFs({ writeFileExclusive: 'EACCES' }).fs });
+    assert.notEqual(store.state.instanceId, JSON.parse(original).instanceId);
+    assert.equal(store.persistent, false);
+    assert.match(warnings.join(' | '), /in-memory instance ID/);
+    await store.close();
+  });
+
   for (const code of ['EIO', 'EMFILE', 'ENFILE', 'EACCES']) {
     it(`${code} on read: the file is left untouched and the run goes on in memory; the identity survives`, async (t) => {
       const dir = tempDir(t);
