@@ -93,10 +93,53 @@ function describeNetworkError(error: unknown, endpoint: URL): { message: string;
   }
 }
 
+/**
+ * One attempt's abort signal: aborts on shutdown or when the time limit
+ * passes. Built by hand and torn down after each attempt: AbortSignal.any()
+ * with the daemon's long-lived shutdown signal keeps every attempt's signal
+ * alive (about 2 KB each, for good), and AbortSignal.timeout() keeps its timer
+ * until it fires.
+ */
+function attemptSignal(shutdown: AbortSignal, timeoutMs: number) {
+  const controller = new AbortController();
+  const state = { timedOut: false };
+  const onShutdown = () => controller.abort(shutdown.reason);
+  const timer = setTimeout(() => {
+    state.timedOut = true;
+    controller.abort(new DOMException('The attempt timed out', 'TimeoutError'));
+  }, timeoutMs);
+  if (shutdown.aborted) onShutdown();
+  else shutdown.addEventListener('abort', onShutdown, { once: true });
+  return {
+    signal: controller.signal,
+    get timedOut() {
+      return state.timedOut;
+    },
+    dispose() {
+      clearTimeout(timer);
+      shutdown.removeEventListener('abort', onShutdown);
+    },
+  };
+}
+
 async function attempt(body: EncodedBody, settings: SendSettings, deps: SendDeps, signal: AbortSignal): Promise<AttemptResult> {
+  const limit = attemptSignal(signal, settings.timeoutMs);
+  try {
+    return await attemptWithin(body, settings, deps, signal, limit);
+  } finally {
+    limit.dispose();
+  }
+}
+
+async function attemptWithin(
+  body: EncodedBody,
+  settings: SendSettings,
+  deps: SendDeps,
+  signal: AbortSignal,
+  limit: { signal: AbortSignal; readonly timedOut: boolean },
+): Promise<AttemptResult> {
   let url = settings.endpoint;
-  const timeout = AbortSignal.timeout(settings.timeoutMs);
-  const combined = AbortSignal.any([signal, timeout]);
+  const combined = limit.signal;
   for (let hop = 0; ; hop++) {
     let response;
     try {
@@ -110,7 +153,7 @@ async function attempt(body: EncodedBody, settings: SendSettings, deps: SendDeps
       });
     } catch (error) {
       if (signal.aborted) return { retryable: false, error: 'shutting down' };
-      if (timeout.aborted) return { retryable: true, error: `no answer from ${url.host} within ${settings.timeoutMs} ms` };
+      if (limit.timedOut) return { retryable: true, error: `no answer from ${url.host} within ${settings.timeoutMs} ms` };
       const described = describeNetworkError(error, url);
       return { retryable: described.retryable, error: described.message };
     }
