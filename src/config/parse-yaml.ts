@@ -2,7 +2,7 @@
  * Parses one config file's text into a plain tree, accepting what Connect's
  * parser (go-yaml v3) accepts. Pure: text in, tree or error out.
  */
-import { Lexer, parseAllDocuments, type YAMLError } from 'yaml';
+import { Composer, Lexer, LineCounter, Parser, type Document, type YAMLError } from 'yaml';
 
 export class YamlSyntaxError extends Error {
   readonly line: number | undefined;
@@ -25,20 +25,35 @@ const MAX_ALIAS_COUNT = 1000;
 /** How many lenient repairs one file may need before we give up. */
 const MAX_REPAIRS = 50;
 /**
- * Token bound, checked with the streaming lexer before the parser builds its
- * tree: parse memory grows with the number of YAML tokens (some hundreds of
- * bytes each), not with the file size, so `[1,1,1,…]` in a few megabytes would
- * otherwise take gigabytes. 100,000 components take about 1,000,000 tokens.
+ * Token bound, counted as the lexer hands each token to the parser: parse
+ * memory grows with the number of YAML tokens (some hundreds of bytes each),
+ * not with the file size, so `[1,1,1,…]` in a few megabytes would otherwise
+ * take gigabytes. Parsing stops at the first token past the bound, so no input
+ * costs more than a file of exactly that many tokens, and the text is lexed
+ * once. 100,000 components take about 1,000,000 tokens.
  */
 export const MAX_YAML_TOKENS = 1_500_000;
 
-function checkTokenCount(text: string): void {
+/** The lexer's tokens fed to the parser, counted; throws past the bound. */
+function* boundedCst(text: string, parser: Parser) {
   let count = 0;
-  for (const _token of new Lexer().lex(text)) {
+  for (const lexeme of new Lexer().lex(text)) {
     if (++count > MAX_YAML_TOKENS) {
       throw new YamlSyntaxError(`the YAML holds more than ${MAX_YAML_TOKENS} tokens, far more than any real config; refusing to parse it`);
     }
+    yield* parser.next(lexeme);
   }
+  yield* parser.end();
+}
+
+const PARSE_OPTIONS = { merge: true, uniqueKeys: true, strict: true, logLevel: 'error' } as const;
+
+/** parseAllDocuments, with the token bound applied while lexing. */
+function parseDocuments(text: string, lineCounter: LineCounter): Document.Parsed[] {
+  lineCounter.addNewLine(0);
+  const parser = new Parser(lineCounter.addNewLine);
+  const composer = new Composer(PARSE_OPTIONS);
+  return Array.from(composer.compose(boundedCst(text, parser)));
 }
 
 /** A stack overflow while composing: the only cause is extreme nesting. */
@@ -47,13 +62,28 @@ const isStackOverflow = (error: unknown) => error instanceof RangeError && /call
 
 const firstLine = (message: string) => message.split('\n', 1)[0] ?? message;
 
-function toSyntaxError(error: YAMLError): YamlSyntaxError {
-  const position = error.linePos?.[0];
+/**
+ * The parser's reason without any text taken from the config: some of its
+ * messages quote an alias, tag, directive, key or escape from the source, and
+ * the reason is logged. The line and column say where to look.
+ */
+export function withoutSourceText(reason: string): string {
+  return reason
+    .replace(/^(.*?):\s.*$/s, '$1')
+    .replace(/^(Unknown directive|Unsupported YAML version|Unresolved plain scalar|Invalid escape sequence)\b.*$/s, '$1')
+    .replace(/^Verbatim tags aren't resolved.*$/s, "Verbatim tags aren't resolved")
+    .replace(/^The .* tag has no suffix$/s, 'A tag has no suffix')
+    .replace(/^Unexpected (.{3,}) in (.*)$/s, 'Unexpected token in $2');
+}
+
+function toSyntaxError(error: YAMLError, lineCounter: LineCounter): YamlSyntaxError {
+  const offset = error.pos[0];
+  const position = error.linePos?.[0] ?? (offset >= 0 ? lineCounter.linePos(offset) : undefined);
   const where = position ? ` at line ${position.line}, column ${position.col}` : '';
   const reason =
     error.code === 'RESOURCE_EXHAUSTION' && /call stack/i.test(error.message)
       ? NESTED_TOO_DEEPLY
-      : firstLine(error.message).replace(/ at line \d+, column \d+:?$/, '');
+      : withoutSourceText(firstLine(error.message).replace(/ at line \d+, column \d+:?$/, ''));
   return new YamlSyntaxError(`invalid YAML${where}: ${reason}`, position?.line, position?.col);
 }
 
@@ -102,10 +132,9 @@ function indentQuotedContinuation(text: string, errorOffset: number): string | u
 
 export function parseYaml(source: string): ParsedYaml {
   let text = source.charCodeAt(0) === 0xfeff ? source.slice(1) : source;
-  checkTokenCount(text);
   for (let repairs = 0; ; repairs++) {
-    const documents = parseAllDocuments(text, { merge: true, uniqueKeys: true, prettyErrors: true, strict: true, logLevel: 'error' });
-    const list = Array.isArray(documents) ? documents : [];
+    const lineCounter = new LineCounter();
+    const list = parseDocuments(text, lineCounter);
     const first = list[0];
     const error = first?.errors[0];
     if (error && error.code === 'MISSING_CHAR' && /quote/.test(error.message) && repairs < MAX_REPAIRS) {
@@ -115,13 +144,13 @@ export function parseYaml(source: string): ParsedYaml {
         continue;
       }
     }
-    if (error) throw toSyntaxError(error);
+    if (error) throw toSyntaxError(error, lineCounter);
     if (!first) return { tree: null, ignoredDocuments: 0 };
     try {
       return { tree: first.toJS({ maxAliasCount: MAX_ALIAS_COUNT }), ignoredDocuments: list.length - 1 };
     } catch (cause) {
       if (isStackOverflow(cause)) throw new YamlSyntaxError(`invalid YAML: ${NESTED_TOO_DEEPLY}`);
-      throw new YamlSyntaxError(`invalid YAML: ${cause instanceof Error ? cause.message : String(cause)}`);
+      throw new YamlSyntaxError(`invalid YAML: ${withoutSourceText(firstLine(cause instanceof Error ? cause.message : String(cause)))}`);
     }
   }
 }
