@@ -18,7 +18,6 @@ const MIGRATIONS: readonly string[] = [
      components TEXT NOT NULL
    );
    CREATE INDEX reports_received_at ON reports (received_at);
-   CREATE INDEX reports_instance ON reports (instance_id, received_at);
    CREATE TABLE instances (
      id BIGSERIAL PRIMARY KEY,
      instance_id TEXT COLLATE "C" NOT NULL UNIQUE,
@@ -28,7 +27,6 @@ const MIGRATIONS: readonly string[] = [
      num_cpu INTEGER, go_max_procs INTEGER, go_arch TEXT COLLATE "C", go_os TEXT COLLATE "C",
      report_id BIGINT NOT NULL
    );
-   CREATE INDEX instances_last_seen_at ON instances (last_seen_at);
    CREATE TABLE plugins (
      id SERIAL PRIMARY KEY,
      type TEXT COLLATE "C" NOT NULL,
@@ -40,8 +38,7 @@ const MIGRATIONS: readonly string[] = [
      plugin INTEGER NOT NULL,
      occurrences INTEGER NOT NULL,
      PRIMARY KEY (instance, plugin)
-   );
-   CREATE INDEX instance_components_plugin ON instance_components (plugin, instance);`,
+   );`,
 ];
 
 // Any constant: makes collectors starting together migrate one at a time.

@@ -12,7 +12,8 @@ import { componentsJson, countComponents, SCHEMA_VERSION, type Row, type SqlValu
 import type { Report } from './validate-report.ts';
 
 const MIGRATIONS: readonly string[] = [
-  // 1: every report, the latest per instance and its components.
+  // 1: every report, the latest per instance and its components. Few indexes on
+  // purpose: each one costs every write, and the analysis reads whole tables anyway.
   `CREATE TABLE reports (
      id INTEGER PRIMARY KEY AUTOINCREMENT,
      instance_id TEXT NOT NULL,
@@ -22,7 +23,6 @@ const MIGRATIONS: readonly string[] = [
      components TEXT NOT NULL
    );
    CREATE INDEX reports_received_at ON reports (received_at);
-   CREATE INDEX reports_instance ON reports (instance_id, received_at);
    CREATE TABLE instances (
      id INTEGER PRIMARY KEY AUTOINCREMENT,
      instance_id TEXT NOT NULL UNIQUE,
@@ -32,7 +32,6 @@ const MIGRATIONS: readonly string[] = [
      num_cpu INTEGER, go_max_procs INTEGER, go_arch TEXT, go_os TEXT,
      report_id INTEGER NOT NULL
    );
-   CREATE INDEX instances_last_seen_at ON instances (last_seen_at);
    CREATE TABLE plugins (
      id INTEGER PRIMARY KEY AUTOINCREMENT,
      type TEXT NOT NULL,
@@ -44,8 +43,7 @@ const MIGRATIONS: readonly string[] = [
      plugin INTEGER NOT NULL,
      occurrences INTEGER NOT NULL,
      PRIMARY KEY (instance, plugin)
-   ) WITHOUT ROWID;
-   CREATE INDEX instance_components_plugin ON instance_components (plugin, instance);`,
+   ) WITHOUT ROWID;`,
 ];
 
 /** Most reports committed in one transaction; bounds how long one commit blocks. */
@@ -98,10 +96,13 @@ export async function openSqliteStorage(path: string): Promise<Storage> {
      RETURNING id`,
   );
   const deleteComponents = db.prepare('DELETE FROM instance_components WHERE instance = ?');
-  const insertComponent = db.prepare('INSERT INTO instance_components (instance, plugin, occurrences) VALUES (?, ?, ?)');
+  // All of a report's components in one statement: [[plugin id, occurrences], …] as JSON.
+  const insertComponents = db.prepare(
+    'INSERT INTO instance_components (instance, plugin, occurrences) SELECT ?, value ->> 0, value ->> 1 FROM json_each(?)',
+  );
   // A no-op update so RETURNING gives the id of a plugin that already exists.
   const upsertPlugin = db.prepare('INSERT INTO plugins (type, name) VALUES (?, ?) ON CONFLICT (type, name) DO UPDATE SET type = excluded.type RETURNING id');
-  const pluginIds = new Map<string, number | bigint>();
+  const pluginIds = new Map<string, number>();
   const pluginId = (type: string, name: string) => {
     const key = `${type}/${name}`;
     let id = pluginIds.get(key);
@@ -119,7 +120,8 @@ export async function openSqliteStorage(path: string): Promise<Storage> {
     if (latest === undefined) return; // an older report than the one kept as latest
     const instance = (latest as { id: number }).id;
     deleteComponents.run(instance);
-    for (const c of countComponents(report)) insertComponent.run(instance, pluginId(c.type, c.name), c.occurrences);
+    const rows = countComponents(report).map((c) => [pluginId(c.type, c.name), c.occurrences]);
+    if (rows.length > 0) insertComponents.run(instance, JSON.stringify(rows));
   };
 
   let pending: Pending[] = [];
