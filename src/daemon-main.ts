@@ -6,8 +6,6 @@
  */
 import { createPrivateKey, randomUUID, type KeyObject } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
-import { Agent as HttpsAgent } from 'node:https';
-import { rootCertificates } from 'node:tls';
 import { pino } from 'pino';
 import type { CliDeps } from './cli.ts';
 import { systemClock } from './clock.ts';
@@ -55,13 +53,26 @@ async function buildAgent(endpoint: URL, caFile: string | undefined) {
   // proxy-from-env reads HTTPS_PROXY / HTTP_PROXY / NO_PROXY from the process environment.
   const { getProxyForUrl } = await import('proxy-from-env');
   const proxy = getProxyForUrl(endpoint.href);
-  const tls = ca !== undefined ? { ca: [...rootCertificates, ca] } : {};
+  if (!proxy && (endpoint.protocol !== 'https:' || ca === undefined)) return undefined;
+  // TLS and proxy code loads only when an agent is needed.
+  const tls = ca !== undefined ? { ca: [...(await import('node:tls')).rootCertificates, ca] } : {};
   if (proxy) {
     const { HttpsProxyAgent } = await import('https-proxy-agent');
     return new HttpsProxyAgent(proxy, tls);
   }
-  return endpoint.protocol === 'https:' && ca !== undefined ? new HttpsAgent(tls) : undefined;
+  const { Agent: HttpsAgent } = await import('node:https');
+  return new HttpsAgent(tls);
 }
+
+/**
+ * node-fetch (and the HTTP, stream and zlib code under it) loads when the
+ * first report is sent, not at start: a sidecar spends its first week idle.
+ */
+let loadedFetch: Promise<FetchLike> | undefined;
+const lazyFetch: FetchLike = async (url, init) => {
+  loadedFetch ??= import('node-fetch').then((module) => module.default as unknown as FetchLike);
+  return (await loadedFetch)(url, init);
+};
 
 export async function startDaemonFromCli(options: RunOptions, deps: CliDeps): Promise<number> {
   const logger = createLogger(options.logLevel, pino.destination({ fd: 2, sync: true }));
@@ -77,12 +88,11 @@ export async function startDaemonFromCli(options: RunOptions, deps: CliDeps): Pr
   }
   const endpoint = parseEndpoint(options.endpoint, options.allowInsecureEndpoint);
   const signingKey = options.signingKey !== undefined ? await loadSigningKey(options.signingKey, logger) : undefined;
-  const [agent, { loadCatalogue }, { readHostInfo }, { watchConfig }, nodeFetch] = await Promise.all([
+  const [agent, { loadCatalogue }, { readHostInfo }, { watchConfig }] = await Promise.all([
     buildAgent(endpoint, options.caFile),
     import('./catalogue/load-catalogue.ts'),
     import('./report/host-info.ts'),
     import('./watch/config-watcher.ts'),
-    import('node-fetch'),
   ]);
   const catalogue = await loadCatalogue(options.schema);
   let configs = options.configs;
@@ -108,7 +118,7 @@ export async function startDaemonFromCli(options: RunOptions, deps: CliDeps): Pr
     },
     {
       clock: systemClock,
-      fetch: nodeFetch.default as unknown as FetchLike,
+      fetch: lazyFetch,
       logger,
       env: deps.env,
       cwd: deps.cwd,

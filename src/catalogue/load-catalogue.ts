@@ -5,7 +5,6 @@ import { readFile } from 'node:fs/promises';
 import { UserError } from '../errors.ts';
 import { describeFsError } from '../config/read-config-file.ts';
 import { createCatalogue, type Catalogue, type CatalogueData } from './catalogue.ts';
-import { catalogueFromJsonSchema, NotAConnectSchemaError } from './from-jsonschema.ts';
 import bundled from './connect-4.112.0.json' with { type: 'json' };
 
 export const BUNDLED_CONNECT_VERSION = bundled.connectVersion;
@@ -31,6 +30,8 @@ export async function loadCatalogue(schemaPath?: string): Promise<Catalogue> {
         'produce it with `rpk connect list --format jsonschema > schema.json`',
     );
   }
+  // The schema reader loads only for a user's schema.
+  const { catalogueFromJsonSchema, NotAConnectSchemaError } = await import('./from-jsonschema.ts');
   try {
     return createCatalogue(catalogueFromJsonSchema(json));
   } catch (error) {
