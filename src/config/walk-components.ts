@@ -44,27 +44,43 @@ type Mapping = Record<string, unknown>;
 const isMapping = (value: unknown): value is Mapping =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
-/** Every value the slot's steps lead to, with the path segments taken. */
-function* followSlot(value: unknown, slot: Slot): Generator<[unknown, string[]]> {
-  function* follow(current: unknown, stepIndex: number, segments: string[]): Generator<[unknown, string[]]> {
-    const step = slot.steps[stepIndex];
+/**
+ * Calls `found` with every value the slot's steps lead to and the path
+ * segments taken, depth first and in document order. The segments array is
+ * reused: copy it to keep it.
+ */
+function followSlot(value: unknown, slot: Slot, found: (node: unknown, segments: readonly string[]) => void): void {
+  const steps = slot.steps;
+  const segments: string[] = [];
+  const follow = (current: unknown, stepIndex: number): void => {
+    const step = steps[stepIndex];
     if (step === undefined) {
-      yield [current, segments];
+      found(current, segments);
       return;
     }
     if (step.kind === 'key') {
-      if (isMapping(current) && current[step.key] !== undefined && current[step.key] !== null) {
-        yield* follow(current[step.key], stepIndex + 1, [...segments, step.key]);
-      }
+      if (!isMapping(current)) return;
+      const next = current[step.key];
+      if (next === undefined || next === null) return;
+      segments.push(step.key);
+      follow(next, stepIndex + 1);
+      segments.pop();
     } else if (step.kind === 'list') {
-      if (Array.isArray(current)) {
-        for (let i = 0; i < current.length; i++) yield* follow(current[i], stepIndex + 1, [...segments, String(i)]);
+      if (!Array.isArray(current)) return;
+      for (let i = 0; i < current.length; i++) {
+        segments.push(String(i));
+        follow(current[i], stepIndex + 1);
+        segments.pop();
       }
     } else if (isMapping(current)) {
-      for (const key of Object.keys(current)) yield* follow(current[key], stepIndex + 1, [...segments, key]);
+      for (const key of Object.keys(current)) {
+        segments.push(key);
+        follow(current[key], stepIndex + 1);
+        segments.pop();
+      }
     }
-  }
-  yield* follow(value, 0, []);
+  };
+  follow(value, 0);
 }
 
 /** The name a component node declares: `type:` if present, else its one non-shared key. */
@@ -111,13 +127,11 @@ export function walkComponents(root: unknown, catalogue: Catalogue, options: Wal
       // The component's own config sits under its name (or `plugin` in the old `type:` style).
       const config = node[written] !== undefined ? node[written] : node['plugin'];
       for (const slot of catalogue.childSlots(category, written)) {
-        for (const [child, segments] of followSlot(config, slot)) {
-          visit(child, slot.category, join(path, [written, ...segments]), depth + 1);
-        }
+        followSlot(config, slot, (child, segments) => visit(child, slot.category, join(path, [written, ...segments]), depth + 1));
       }
     }
     for (const slot of catalogue.sharedSlots(category)) {
-      for (const [child, segments] of followSlot(node, slot)) visit(child, slot.category, join(path, segments), depth + 1);
+      followSlot(node, slot, (child, segments) => visit(child, slot.category, join(path, segments), depth + 1));
     }
     ancestors.delete(node);
   };
@@ -134,7 +148,7 @@ export function walkComponents(root: unknown, catalogue: Catalogue, options: Wal
       found.push({ category: slot.category, name: defaultName, path: slot.path, known: true, defaulted: true });
       continue;
     }
-    for (const [node, segments] of followSlot(tree, slot)) visit(node, slot.category, join('', segments), 0);
+    followSlot(tree, slot, (node, segments) => visit(node, slot.category, join('', segments), 0));
   }
   return found;
 }

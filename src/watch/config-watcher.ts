@@ -64,7 +64,9 @@ export async function fingerprint(targets: WatchTargets): Promise<string> {
 }
 
 export function watchConfig(targets: WatchTargets, options: WatchOptions): ConfigWatcher {
-  const debounceMs = options.debounceMs ?? 100;
+  // The events of one atomic rename or ConfigMap swap arrive within a
+  // millisecond or two of each other; this only coalesces such a burst.
+  const debounceMs = options.debounceMs ?? 25;
   let debounce: NodeJS.Timeout | undefined;
   let closed = false;
   const changed = () => {
@@ -78,11 +80,15 @@ export function watchConfig(targets: WatchTargets, options: WatchOptions): Confi
 
   const parents = [...new Set(targets.files.map((file) => dirname(file)))];
   const watchers: FSWatcher[] = [];
+  // `atomic: false`: chokidar's own handling of atomic writes holds back an
+  // unlink for 100 ms to see whether the file comes back, which only delays
+  // the reload; any event here just means "look again".
+  const common = { ignoreInitial: true, followSymlinks: false, atomic: false } as const;
   // The directories holding single files are watched one level deep only;
   // streams directories as deep as their stream files go.
-  if (parents.length > 0) watchers.push(watch(parents, { ignoreInitial: true, followSymlinks: false, depth: 0 }));
+  if (parents.length > 0) watchers.push(watch(parents, { ...common, depth: 0 }));
   if (targets.directories.length > 0) {
-    watchers.push(watch([...targets.directories], { ignoreInitial: true, followSymlinks: false, depth: 32 }));
+    watchers.push(watch([...targets.directories], { ...common, depth: 32 }));
   }
   for (const watcher of watchers) {
     // Anything that changed between the daemon's first read and the watch
