@@ -48,7 +48,7 @@ for wanted in package.json README.md LICENSE CHANGELOG.md bin/connect-telemetry.
   grep -qx "$wanted" "$work/contents" || missing="$missing $wanted"
 done
 [ -z "$missing" ] && pass 'tarball holds bin/, dist/, README, LICENSE, CHANGELOG' || fail "tarball is missing:$missing"
-extra=$(grep -Ev '^(package\.json|README\.md|LICENSE|CHANGELOG\.md|bin/[^/]+\.js|dist/.+\.(js|d\.ts|json))$' "$work/contents")
+extra=$(grep -Ev '^(package\.json|README\.md|LICENSE|CHANGELOG\.md|bin/[^/]+\.js|dist/.+\.(js|d\.ts|json)|examples/demo/[^/]+\.yaml)$' "$work/contents")
 unwanted=$(grep -E '\.map$|\.test\.|(^|/)tests?/|^src/|^node_modules/' "$work/contents")
 if [ -z "$extra" ] && [ -z "$unwanted" ]; then
   pass "tarball holds nothing else ($(wc -l <"$work/contents") files; no source maps, tests or sources)"

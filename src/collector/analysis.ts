@@ -155,15 +155,22 @@ export function leastCount(share: number, total: number): number {
   return Math.max(1, Math.ceil(share * total - 1e-9));
 }
 
+/** For one plugin's companions: the most common first (confidence follows instances there). */
 export function comparePairs(a: Pairing, b: Pairing): number {
-  return (
-    b.instances - a.instances ||
-    b.confidence - a.confidence ||
-    b.lift - a.lift ||
-    cmp(key(a.if), key(b.if)) ||
-    cmp(key(a.then), key(b.then))
-  );
+  return b.instances - a.instances || b.confidence - a.confidence || b.lift - a.lift || byName(a, b);
 }
+
+/**
+ * For the fleet-wide rules: the most telling first, by lift (how much more
+ * often B goes with A than chance), then confidence, then instances. A rule
+ * whose B is on every instance (lift 1, such as a default buffer/none) says
+ * nothing and sinks.
+ */
+export function comparePairsByLift(a: Pairing, b: Pairing): number {
+  return b.lift - a.lift || b.confidence - a.confidence || b.instances - a.instances || byName(a, b);
+}
+
+const byName = (a: Pairing, b: Pairing) => cmp(key(a.if), key(b.if)) || cmp(key(a.then), key(b.then));
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 export async function analyse(storage: Storage, options: AnalysisOptions): Promise<Analysis> {
@@ -253,7 +260,7 @@ async function pairings(
   }
   const kept = rules
     .filter((r) => r.instances >= leastCount(options.minSupport, total) && r.confidence >= options.minConfidence - 1e-12)
-    .sort(comparePairs);
+    .sort(plugin !== undefined ? comparePairs : comparePairsByLift);
   return options.limit > 0 ? kept.slice(0, options.limit) : kept;
 }
 

@@ -112,6 +112,10 @@ for (const [label, open] of backends) {
       // kafka–mapping, kafka–aws_s3, kafka–mutation, mapping–aws_s3, mapping–mutation, aws_s3–mutation,
       // http_server–mutation, http_server–aws_s3, kafka–output kafka → 9 pairs, 18 rules.
       assert.equal(all.pairs.length, 18);
+      // Most telling first: http_server (1 instance) always comes with mutation (2 of 4): lift 1×4/(1×2) = 2.
+      assertPair(all.pairs[0], { if: 'input/http_server', then: 'processor/mutation', instances: 1, support: 0.25, confidence: 1, lift: 2 });
+      assertPair(all.pairs[1], { if: 'processor/mutation', then: 'input/http_server', instances: 1, support: 0.25, confidence: 0.5, lift: 2 });
+      for (let i = 1; i < all.pairs.length; i++) assert.ok(all.pairs[i - 1]!.lift >= all.pairs[i]!.lift - 1e-12, 'sorted by lift');
       const limited = await analyse(storage, { ...BASE, limit: 5 });
       assert.deepEqual(limited.pairs, all.pairs.slice(0, 5));
     });
