@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, posix, resolve } from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
+import { REPORT_PATH } from '../../src/collector/server.ts';
 
 const root = resolve(import.meta.dirname, '..', '..');
 const k8sDir = join(root, 'deploy', 'kubernetes');
@@ -280,6 +281,7 @@ describe('Compose file', () => {
     const endpoint = new URL(sidecar['environment']['CONNECT_TELEMETRY_ENDPOINT']);
     assert.equal(endpoint.hostname, collectorName);
     assert.equal(endpoint.port, listen.split(':')[1]);
+    assert.equal(endpoint.pathname, REPORT_PATH, 'the path the collector receives reports on');
     assert.ok('CONNECT_TELEMETRY_DISABLED' in sidecar['environment']);
     const named = Object.keys(compose['volumes'] ?? {});
     const stateDir = sidecar['environment']['CONNECT_TELEMETRY_STATE_DIR'] ?? IMAGE_STATE_DIR;
