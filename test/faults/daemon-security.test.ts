@@ -58,7 +58,9 @@ describe('security defaults of the running daemon', () => {
       const server = await startStub();
       stubs.push(server);
       const daemon = startBinary(runArgs(join(dir, 'config.yaml'), join(dir, 'state'), server.url, ['--signing-key', key, '--log-level', level]));
-      await server.waitFor(2);
+      await server.waitFor(2, 30_000).catch((error: Error) => {
+        throw new Error(`${error.message}; exit ${daemon.child.exitCode}; stderr: ${daemon.stderr().slice(-3000)}`);
+      });
       assert.equal((await daemon.stop()).code, 0);
       const output = daemon.stderr() + daemon.stdout();
       if (level !== 'info') assert.ok(daemon.logs.some((l) => l['level'] === 20), 'debug lines were written');
