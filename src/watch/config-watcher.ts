@@ -66,7 +66,7 @@ export async function fingerprint(targets: WatchTargets): Promise<string> {
 export function watchConfig(targets: WatchTargets, options: WatchOptions): ConfigWatcher {
   // The events of one atomic rename or ConfigMap swap arrive within a
   // millisecond or two of each other; this only coalesces such a burst.
-  const debounceMs = options.debounceMs ?? 25;
+  const debounceMs = options.debounceMs ?? 10;
   let debounce: NodeJS.Timeout | undefined;
   let closed = false;
   const changed = () => {

@@ -1,0 +1,349 @@
+/**
+ * The footprint and speed benchmark: every figure is measured beside its floor
+ * in the same run, as the median of several runs, and printed as one table;
+ * the figures are also written to bench/results.json. Run with `npm run bench`
+ * (which builds first). Generated configs go to a temporary directory and are
+ * removed at the end.
+ *
+ * Environment: BENCH_RUNS (default 5) sets the number of runs of the idle
+ * RSS (three times as many for the start), BENCH_SUMMARISE_RUNS (default 3)
+ * those of each summarising figure, BENCH_REWRITES (default 5000) the number of config rewrites,
+ * BENCH_IDLE_SECONDS (default 60) the idle CPU window.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { bundledCatalogue } from '../dist/catalogue/load-catalogue.js';
+import { generate } from './generate.ts';
+
+const ROOT = resolve(import.meta.dirname, '..');
+const BIN = join(ROOT, 'bin', 'connect-telemetry.js');
+const NODE = process.execPath;
+const RUNS = Number(process.env['BENCH_RUNS'] ?? 5);
+const REWRITES = Number(process.env['BENCH_REWRITES'] ?? 5000);
+const SUMMARISE_RUNS = Number(process.env['BENCH_SUMMARISE_RUNS'] ?? 3);
+const IDLE_SECONDS = Number(process.env['BENCH_IDLE_SECONDS'] ?? 60);
+const WATCHING = 'watching the config; reports are scheduled';
+const UPDATED = 'config summary updated';
+const benchStarted = performance.now();
+
+const median = (values: readonly number[]) => percentile(values, 50);
+function percentile(values: readonly number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  if (sorted.length === 0) return Number.NaN;
+  const rank = (p / 100) * (sorted.length - 1);
+  const low = Math.floor(rank);
+  const high = Math.ceil(rank);
+  return (sorted[low] as number) + ((sorted[high] as number) - (sorted[low] as number)) * (rank - low);
+}
+const log = (message: string) => process.stderr.write(`[bench ${((performance.now() - benchStarted) / 1000).toFixed(0).padStart(3)} s] ${message}\n`);
+
+function rssKb(pid: number): number {
+  const match = /^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return Number(match?.[1] ?? Number.NaN);
+}
+
+/** CPU time of all live threads, in ms (/proc/<pid>/task/*\/schedstat: nanoseconds on CPU). */
+function cpuMs(pid: number): { schedMs: number; tickMs: number } {
+  let ns = 0;
+  for (const task of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      ns += Number(readFileSync(`/proc/${pid}/task/${task}/schedstat`, 'utf8').split(' ')[0]);
+    } catch {
+      // a thread that ended meanwhile
+    }
+  }
+  // utime and stime (fields 14 and 15) in clock ticks of 10 ms, all threads included.
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  const ticks = Number(fields[11]) + Number(fields[12]);
+  return { schedMs: ns / 1e6, tickMs: ticks * 10 };
+}
+
+interface Daemon {
+  child: ChildProcess;
+  pid: number;
+  spawnedAt: number;
+  /** Resolves with the arrival time of the `count`-th line containing `text`. */
+  waitFor(text: string, count?: number, timeoutMs?: number): Promise<number>;
+  countOf(text: string): number;
+  stop(): Promise<void>;
+}
+
+function startDaemon(config: string, stateDir: string, extra: { nodeArgs?: string[]; env?: NodeJS.ProcessEnv } = {}): Daemon {
+  const spawnedAt = performance.now();
+  // Port 9 (discard) on loopback: with a one-hour delay nothing is ever sent.
+  const args = [...(extra.nodeArgs ?? []), BIN, 'run', '-c', config, '--state-dir', stateDir, '--endpoint', 'http://127.0.0.1:9/x', '--delay', '1h'];
+  const child = spawn(NODE, args, { stdio: ['ignore', 'ignore', 'pipe'], env: { PATH: process.env['PATH'] ?? '', HOME: tmpdir(), ...extra.env } });
+  const counts = new Map<string, number>();
+  const waiters: { text: string; count: number; resolve: (at: number) => void }[] = [];
+  let buffered = '';
+  child.stderr?.setEncoding('utf8');
+  child.stderr?.on('data', (chunk: string) => {
+    const at = performance.now();
+    buffered += chunk;
+    let newline;
+    while ((newline = buffered.indexOf('\n')) >= 0) {
+      const line = buffered.slice(0, newline);
+      buffered = buffered.slice(newline + 1);
+      for (const text of [WATCHING, UPDATED]) {
+        if (!line.includes(text)) continue;
+        const count = (counts.get(text) ?? 0) + 1;
+        counts.set(text, count);
+        for (let i = waiters.length - 1; i >= 0; i--) {
+          const waiter = waiters[i] as (typeof waiters)[number];
+          if (waiter.text === text && waiter.count <= count) {
+            waiters.splice(i, 1);
+            waiter.resolve(at);
+          }
+        }
+      }
+    }
+  });
+  const exited = new Promise<void>((done) => child.once('exit', () => done()));
+  return {
+    child,
+    pid: child.pid as number,
+    spawnedAt,
+    countOf: (text) => counts.get(text) ?? 0,
+    waitFor(text, count = 1, timeoutMs = 10_000) {
+      if ((counts.get(text) ?? 0) >= count) return Promise.resolve(performance.now());
+      return new Promise((resolvePromise, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no "${text}" line #${count} within ${timeoutMs} ms`)), timeoutMs);
+        waiters.push({ text, count, resolve: (at) => (clearTimeout(timer), resolvePromise(at)) });
+      });
+    },
+    async stop() {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
+function startFloor(): { child: ChildProcess; exited: Promise<number> } {
+  const child = spawn(NODE, ['-e', 'setInterval(()=>{}, 1e9)'], { stdio: 'ignore' });
+  return { child, exited: new Promise((done) => child.once('exit', () => done(performance.now()))) };
+}
+
+/** The kind of config a sidecar usually watches: the bundled demo pipeline. */
+const TYPICAL_CONFIG = readFileSync(join(ROOT, 'deploy', 'connect', 'config.yaml'), 'utf8');
+
+interface Figure {
+  figure: string;
+  value: number;
+  unit: string;
+  floor?: number;
+  ratio?: number;
+  target: string;
+  met: boolean;
+  runs: number[] | string;
+  floorRuns?: number[];
+  note?: string;
+}
+const figures: Figure[] = [];
+
+// ---------------------------------------------------------------------------
+const work = mkdtempSync(join(tmpdir(), 'ct-bench-'));
+const typical = join(work, 'typical', 'config.yaml');
+spawnSync('mkdir', ['-p', join(work, 'typical')]);
+writeFileSync(typical, TYPICAL_CONFIG);
+let stateCount = 0;
+const freshState = () => join(work, `state-${stateCount++}`);
+
+try {
+  // CPU used by idle watching, measured once over IDLE_SECONDS. The window
+  // overlaps only the idle-RSS runs below, whose processes sleep once started.
+  log(`idle CPU: one run of ${IDLE_SECONDS} s, beside only the idle-RSS runs`);
+  const idleDaemon = startDaemon(typical, freshState());
+  const idleFloor = startFloor();
+  await idleDaemon.waitFor(WATCHING);
+  await sleep(2000); // the watcher's ready event and first look
+  const idleBefore = cpuMs(idleDaemon.pid);
+  const idleFloorBefore = cpuMs(idleFloor.child.pid as number);
+  const idleStarted = performance.now();
+
+  // 1. Idle RSS, 5 s after start, beside a bare node process started at the same moment.
+  log(`idle RSS: ${RUNS} runs of 5 s`);
+  {
+    const daemonKb: number[] = [];
+    const floorKb: number[] = [];
+    for (let i = 0; i < RUNS; i++) {
+      const floor = startFloor();
+      const daemon = startDaemon(typical, freshState());
+      await daemon.waitFor(WATCHING);
+      await sleep(5000 - (performance.now() - daemon.spawnedAt));
+      daemonKb.push(rssKb(daemon.pid));
+      floorKb.push(rssKb(floor.child.pid as number));
+      floor.child.kill();
+      await Promise.all([daemon.stop(), floor.exited]);
+    }
+    const value = median(daemonKb) / 1024;
+    const floor = median(floorKb) / 1024;
+    figures.push({ figure: 'idle RSS, 5 s after start', value, unit: 'MB', floor, ratio: value / floor, target: '≤ 1.3×', met: value / floor <= 1.3, runs: daemonKb.map((kb) => kb / 1024), floorRuns: floorKb.map((kb) => kb / 1024) });
+  }
+
+  await sleep(IDLE_SECONDS * 1000 - (performance.now() - idleStarted));
+  {
+    const after = cpuMs(idleDaemon.pid);
+    const floorAfter = cpuMs(idleFloor.child.pid as number);
+    idleFloor.child.kill();
+    await Promise.all([idleDaemon.stop(), idleFloor.exited]);
+    const used = after.schedMs - idleBefore.schedMs;
+    figures.push({
+      figure: `CPU time in ${IDLE_SECONDS} s of idle watching`,
+      value: used,
+      unit: 'ms',
+      floor: floorAfter.schedMs - idleFloorBefore.schedMs,
+      target: '≤ 20 ms',
+      met: used <= 20,
+      runs: 'one run',
+      note: `scheduler time of all threads; utime+stime ${after.tickMs - idleBefore.tickMs} ms at 10 ms resolution; the default 30 s stat poll ran twice`,
+    });
+  }
+
+  // 2. Start to the first "watching" line, beside `node -e 0` start to exit; interleaved.
+  const startRuns = RUNS * 3;
+  log(`start time: ${startRuns} runs`);
+  {
+    const daemonMs: number[] = [];
+    const floorMs: number[] = [];
+    for (let i = 0; i < startRuns + 1; i++) {
+      const floorStart = performance.now();
+      const floor = spawn(NODE, ['-e', '0'], { stdio: ['ignore', 'ignore', 'pipe'] });
+      await new Promise((done) => floor.once('exit', done));
+      const floorEnd = performance.now();
+      const daemon = startDaemon(typical, freshState());
+      const at = await daemon.waitFor(WATCHING);
+      await daemon.stop();
+      if (i === 0) continue; // warm-up: page cache
+      floorMs.push(floorEnd - floorStart);
+      daemonMs.push(at - daemon.spawnedAt);
+    }
+    const value = median(daemonMs);
+    const floor = median(floorMs);
+    figures.push({ figure: 'start to "watching" line', value, unit: 'ms', floor, ratio: value / floor, target: '≤ 2.0×', met: value / floor <= 2, runs: daemonMs, floorRuns: floorMs });
+  }
+
+  // 3. Modules the daemon loads: none of the collector's.
+  log('modules loaded by the daemon');
+  let modules: { total: number; project: number; collector: string[]; packages: string[] };
+  {
+    const file = join(work, 'modules.txt');
+    const daemon = startDaemon(typical, freshState(), { nodeArgs: ['--import', join(ROOT, 'bench', 'list-modules.mjs')], env: { BENCH_MODULES_FILE: file } });
+    await daemon.waitFor(WATCHING);
+    await sleep(300);
+    await daemon.stop();
+    const urls = readFileSync(file, 'utf8').split('\n').filter((url) => url !== '' && !url.startsWith('node:'));
+    const packages = [...new Set(urls.map((url) => /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url)?.[1]).filter((name): name is string => name !== undefined))].sort();
+    const project = urls.filter((url) => url.includes(`${ROOT}/dist/`) || url.includes(`${ROOT}dist/`));
+    modules = { total: urls.length, project: project.length, collector: project.filter((url) => url.includes('/dist/collector/')), packages };
+    figures.push({
+      figure: 'collector modules loaded by the daemon',
+      value: modules.collector.length,
+      unit: 'modules',
+      target: '0',
+      met: modules.collector.length === 0,
+      runs: `${modules.total} files loaded (${modules.project} of the project's); packages: ${packages.join(', ')}`,
+    });
+  }
+
+  // 4. Summarising: a 2,000-file streams directory and one 5 MB config, beside plain `yaml` parsing.
+  log('generating configs: 2,000 stream files and one 5 MB config');
+  const data = generate(join(work, 'data'), bundledCatalogue());
+  for (const [label, path, bytes] of [
+    [`summarise ${data.streamFiles}-file streams dir (${(data.streamBytes / 1e6).toFixed(1)} MB)`, data.streamsDir, data.streamBytes],
+    [`summarise one ${(data.bigBytes / 1e6).toFixed(1)} MB config, ${data.bigComponents} components`, data.bigConfig, data.bigBytes],
+  ] as const) {
+    log(`${label}: ${SUMMARISE_RUNS} runs`);
+    const result = spawnSync(NODE, ['--expose-gc', join(ROOT, 'bench', 'summarise-worker.ts'), path, String(SUMMARISE_RUNS)], { encoding: 'utf8', maxBuffer: 1 << 20 });
+    if (result.status !== 0) throw new Error(`summarise worker failed: ${result.stderr}`);
+    const { floorMs, subjectMs, components } = JSON.parse(result.stdout) as { floorMs: number[]; subjectMs: number[]; components: number };
+    const value = median(subjectMs);
+    const floor = median(floorMs);
+    figures.push({ figure: label, value, unit: 'ms', floor, ratio: value / floor, target: '≤ 1.3×', met: value / floor <= 1.3, runs: subjectMs, floorRuns: floorMs, note: `${components} components, ${(bytes / 1e6).toFixed(1)} MB` });
+  }
+  rmSync(join(work, 'data'), { recursive: true, force: true });
+
+  // 5. Config rewrites: each an atomic rename, each waited on until the daemon
+  //    logs the updated summary; latency percentiles over all of them, and the
+  //    RSS after the last one against the same process's idle RSS.
+  log(`${REWRITES} config rewrites (atomic rename), each waited on`);
+  {
+    const dir = join(work, 'rewrites');
+    spawnSync('mkdir', ['-p', dir]);
+    const config = join(dir, 'config.yaml');
+    writeFileSync(config, TYPICAL_CONFIG);
+    const processors = bundledCatalogue().componentsOf('processor').filter((name: string) => name !== 'switch');
+    const daemon = startDaemon(config, freshState());
+    await daemon.waitFor(WATCHING);
+    await sleep(5000 - (performance.now() - daemon.spawnedAt));
+    // The watcher's own first look may still log a summary; start counting after it settles.
+    const idleKb = rssKb(daemon.pid);
+    const latencies: number[] = [];
+    let missed = 0;
+    for (let i = 1; i <= REWRITES; i++) {
+      const name = processors[i % processors.length] as string;
+      const text = `${TYPICAL_CONFIG}# revision ${i}\n`.replace('    - mapping: |\n        root = this\n', `    - ${name}: {}\n    - mapping: |\n        root = this\n`);
+      const tmp = join(dir, '.config.yaml.tmp');
+      const before = daemon.countOf(UPDATED);
+      writeFileSync(tmp, text);
+      renameSync(tmp, config);
+      const renamed = performance.now();
+      try {
+        latencies.push((await daemon.waitFor(UPDATED, before + 1, 5000)) - renamed);
+      } catch {
+        missed++;
+      }
+      if (i % 1000 === 0) log(`  ${i} rewrites`);
+    }
+    await sleep(1000);
+    const afterKb = rssKb(daemon.pid);
+    await daemon.stop();
+    const p50 = percentile(latencies, 50);
+    const p95 = percentile(latencies, 95);
+    const note = `${latencies.length} of ${REWRITES} updates seen${missed ? `, ${missed} missed within 5 s` : ''}; max ${Math.max(...latencies).toFixed(0)} ms`;
+    figures.push({ figure: 'config change → updated summary, p50', value: p50, unit: 'ms', target: '≤ 300 ms', met: p50 <= 300 && missed === 0, runs: `${latencies.length} rewrites`, note });
+    figures.push({ figure: 'config change → updated summary, p95', value: p95, unit: 'ms', target: '≤ 1000 ms', met: p95 <= 1000 && missed === 0, runs: `${latencies.length} rewrites`, note });
+    const growth = (afterKb - idleKb) / 1024;
+    figures.push({ figure: `RSS after ${REWRITES} config rewrites`, value: afterKb / 1024, unit: 'MB', floor: idleKb / 1024, target: '≤ idle + 10 MB', met: growth <= 10, runs: 'one run', note: `+${growth.toFixed(1)} MB over the same process's idle RSS` });
+  }
+
+  // 7. The collector's ingestion benchmark, called as it is.
+  let ingest: { status: number | null; output: string; seconds: number } | undefined;
+  const ingestScript = join(ROOT, 'bench', 'ingest.ts');
+  if (existsSync(ingestScript)) {
+    log('collector ingestion bench (bench/ingest.ts)');
+    const started = performance.now();
+    const result = spawnSync(NODE, [ingestScript], { cwd: ROOT, encoding: 'utf8', timeout: 60_000, maxBuffer: 8 << 20, env: { ...process.env, BENCH_SECONDS: process.env['BENCH_SECONDS'] ?? '5' } });
+    ingest = { status: result.status, output: `${result.stdout}${result.stderr}`.trim(), seconds: (performance.now() - started) / 1000 };
+  }
+
+  // -------------------------------------------------------------------------
+  const machine = {
+    nproc: cpus().length,
+    cpu: cpus()[0]?.model.trim() ?? 'unknown',
+    memoryGiB: Math.round((totalmem() / 2 ** 30) * 10) / 10,
+    node: process.version,
+    platform: `${process.platform} ${process.arch}`,
+  };
+  const fmt = (value: number | undefined, digits = 1) => (value === undefined ? '—' : value.toFixed(digits));
+  const rows = figures.map((f) => [f.figure, `${fmt(f.value, f.unit === 'modules' ? 0 : 1)} ${f.unit}`, f.floor === undefined ? '—' : `${fmt(f.floor)} ${f.unit}`, f.ratio === undefined ? '—' : `${f.ratio.toFixed(2)}×`, f.target, f.met ? 'yes' : 'NO']);
+  const header = ['figure', 'measured (median)', 'floor (same run)', 'ratio', 'target', 'met'];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => (row[i] as string).length)));
+  const line = (cells: string[]) => `| ${cells.map((cell, i) => cell.padEnd(widths[i] as number)).join(' | ')} |`;
+  const table = [line(header), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...rows.map(line)].join('\n');
+  const seconds = (performance.now() - benchStarted) / 1000;
+  process.stdout.write(`\nconnect-telemetry footprint and speed — ${machine.nproc} × ${machine.cpu}, ${machine.memoryGiB} GiB, Node ${machine.node}; ${RUNS} runs per ratio, ${seconds.toFixed(0)} s in all\n\n${table}\n`);
+  if (ingest) {
+    process.stdout.write(`\ncollector ingestion (bench/ingest.ts, exit ${ingest.status}, ${ingest.seconds.toFixed(0)} s):\n${ingest.output}\n`);
+  } else {
+    process.stdout.write('\ncollector ingestion: bench/ingest.ts is not present; no figures\n');
+  }
+  const results = { takenAt: new Date().toISOString(), machine, runs: RUNS, rewrites: REWRITES, idleSeconds: IDLE_SECONDS, seconds, figures, modules, ingest };
+  writeFileSync(join(ROOT, 'bench', 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
+  process.stdout.write('\nwritten to bench/results.json\n');
+  if (figures.some((f) => !f.met)) process.stdout.write(`targets not met: ${figures.filter((f) => !f.met).map((f) => f.figure).join('; ')}\n`);
+} finally {
+  rmSync(work, { recursive: true, force: true });
+}
