@@ -19,7 +19,14 @@ it('a config rewritten in place while it is read', async (t) => {
   const path = join(dir, 'config.yaml');
   writeFileSync(path, '{}\n');
   const churner = spawn(process.execPath, [join(import.meta.dirname, 'fixtures', 'config-churner.ts'), path], { stdio: ['ignore', 'pipe', 'inherit'] });
-  t.after(() => churner.kill('SIGKILL'));
+  const closed = once(churner, 'close');
+  // Stopped before the temporary directory is removed: a churner still
+  // writing would make that removal fail, and would keep the runner open.
+  const stop = async () => {
+    if (churner.exitCode === null && churner.signalCode === null) churner.kill('SIGKILL');
+    await closed;
+  };
+  t.after(stop);
   await once(churner.stdout, 'data');
   const catalogue = bundledCatalogue();
   const outcomes = new Map<string, number>();
@@ -44,6 +51,7 @@ it('a config rewritten in place while it is read', async (t) => {
       count(/limit/.test(error.message) ? 'error: over the limit' : 'error: other');
     }
   }
+  await stop();
   t.diagnostic(`outcomes of ${READS} reads: ${JSON.stringify(Object.fromEntries(outcomes))}`);
   assert.equal([...outcomes.values()].reduce((a, b) => a + b, 0), READS);
   assert.ok((outcomes.get('summary') ?? 0) > 0, 'some reads saw a whole config');
