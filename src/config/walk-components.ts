@@ -96,12 +96,6 @@ export function componentName(node: Mapping, category: Category, catalogue: Cata
 }
 
 /** A path short enough for a one-line message: hostile nesting makes paths thousands of characters long. */
-export function shortPath(path: string, max = 120): string {
-  if (path.length <= max) return path;
-  const head = path.slice(0, Math.floor(max / 2));
-  const tail = path.slice(path.length - Math.floor(max / 3));
-  return `${head}…${tail}`;
-}
 
 const join = (prefix: string, segments: readonly string[]) =>
   [prefix, ...segments].filter((part) => part !== '').join('.');
@@ -113,10 +107,13 @@ export function walkComponents(root: unknown, catalogue: Catalogue, options: Wal
   // Aliases can make a node its own ancestor; such a config is refused.
   const ancestors = new Set<unknown>();
 
-  const visit = (node: unknown, category: Category, path: string, depth: number): void => {
+  // Limit errors reach the logs, so they name only the top-level component
+  // (`pipeline.processors.3`): deeper paths can hold user-chosen map keys,
+  // such as workflow branch names.
+  const visit = (node: unknown, category: Category, path: string, depth: number, top: string): void => {
     if (!isMapping(node)) return;
-    if (depth > maxDepth) throw new WalkLimitError(`components are nested more than ${maxDepth} levels deep at ${shortPath(path)}`);
-    if (ancestors.has(node)) throw new WalkLimitError(`the config refers to itself through an alias at ${shortPath(path)}`);
+    if (depth > maxDepth) throw new WalkLimitError(`components are nested more than ${maxDepth} levels deep under ${top}`);
+    if (ancestors.has(node)) throw new WalkLimitError(`the config refers to itself through an alias under ${top}`);
     const written = componentName(node, category, catalogue);
     if (written === undefined) return;
     if (found.length >= maxComponents) throw new WalkLimitError(`the config holds more than ${maxComponents} components`);
@@ -127,11 +124,11 @@ export function walkComponents(root: unknown, catalogue: Catalogue, options: Wal
       // The component's own config sits under its name (or `plugin` in the old `type:` style).
       const config = node[written] !== undefined ? node[written] : node['plugin'];
       for (const slot of catalogue.childSlots(category, written)) {
-        followSlot(config, slot, (child, segments) => visit(child, slot.category, join(path, [written, ...segments]), depth + 1));
+        followSlot(config, slot, (child, segments) => visit(child, slot.category, join(path, [written, ...segments]), depth + 1, top));
       }
     }
     for (const slot of catalogue.sharedSlots(category)) {
-      followSlot(node, slot, (child, segments) => visit(child, slot.category, join(path, segments), depth + 1));
+      followSlot(node, slot, (child, segments) => visit(child, slot.category, join(path, segments), depth + 1, top));
     }
     ancestors.delete(node);
   };
@@ -148,7 +145,10 @@ export function walkComponents(root: unknown, catalogue: Catalogue, options: Wal
       found.push({ category: slot.category, name: defaultName, path: slot.path, known: true, defaulted: true });
       continue;
     }
-    followSlot(tree, slot, (node, segments) => visit(node, slot.category, join('', segments), 0));
+    followSlot(tree, slot, (node, segments) => {
+      const path = join('', segments);
+      visit(node, slot.category, path, 0, path);
+    });
   }
   return found;
 }

@@ -221,6 +221,15 @@ input:
     assert.throws(() => walkComponents({ pipeline: { processors: [node] } }, catalogue, { defaults: false, maxDepth: 20 }), /nested more than 20 levels/);
   });
 
+  it('names only the top-level component in a limit error: deeper keys are the user\'s', () => {
+    let node: unknown = { mapping: 'x' };
+    for (let i = 0; i < 30; i++) node = { workflow: { branches: { secret_branch_name: { processors: [node] } } } };
+    assert.throws(
+      () => walkComponents({ pipeline: { processors: [{ mapping: 'y' }, node] } }, catalogue, { defaults: false, maxDepth: 20 }),
+      (error: unknown) => error instanceof WalkLimitError && /under pipeline\.processors\.1$/.test(error.message) && !error.message.includes('secret_branch_name'),
+    );
+  });
+
   it('refuses more components than the limit', () => {
     const processors = Array.from({ length: 11 }, () => ({ mapping: 'x' }));
     assert.throws(() => walkComponents({ pipeline: { processors } }, catalogue, { defaults: false, maxComponents: 10 }), /more than 10 components/);
