@@ -122,8 +122,11 @@ export function generate(seed: number): Generated {
       const filled = fill(slot.steps, slot.category, depth);
       config = config === undefined ? filled : merge(config, filled);
     }
-    if (config === undefined) config = rng() < 0.5 ? {} : value();
-    if (config && typeof config === 'object' && !Array.isArray(config) && chosen.every((s) => s.steps[0]?.kind === 'key')) {
+    // Some components' whole config is a component or a list of them
+    // (reject_errored, try): any key put there would be a component too.
+    const wholeConfigIsSlot = known && catalogue.childSlots(category, name).some((s) => s.steps[0]?.kind !== 'key');
+    if (config === undefined) config = wholeConfigIsSlot || rng() < 0.5 ? {} : value();
+    if (!wholeConfigIsSlot && config && typeof config === 'object' && !Array.isArray(config) && chosen.every((s) => s.steps[0]?.kind === 'key')) {
       extraFields(config as Tree, depth);
     }
     const node: Tree = {};
