@@ -47,6 +47,9 @@ export interface DaemonDeps {
   retryBaseMs?: number;
 }
 
+/** How long a config that failed to read is given to settle before the failure is logged. */
+const SETTLE_MS = 250;
+
 /**
  * Resolves when `signal` aborts. A long timer holds the event loop open
  * meanwhile: an abort listener alone would let the process exit.
@@ -84,9 +87,13 @@ export async function runDaemon(settings: DaemonSettings, deps: DaemonDeps): Pro
 
   // Serialise reloads: a burst of events never runs two at once.
   let reloading: Promise<void> = Promise.resolve();
-  const reload = () => {
+  // A failed read may be a file caught mid-write: read it again once things
+  // settle, and log only a failure that lasts (and each distinct one once).
+  let settling = 0; // bumped by every reload, so a stale settle wait does nothing
+  const reload = (confirming = true) => {
     reloading = reloading.then(async () => {
       if (shutdown.aborted) return;
+      const generation = ++settling;
       const outcome = await monitor.reload();
       if (outcome.kind === 'changed') {
         lastError = undefined;
@@ -97,6 +104,10 @@ export async function runDaemon(settings: DaemonSettings, deps: DaemonDeps): Pro
         for (const component of allComponents(outcome.summary)) {
           if (!component.known) logger.debug({ category: component.category, name: component.writtenName, path: component.path }, 'component not in the catalogue; reported as "unknown"');
         }
+      } else if (outcome.kind === 'failed' && !confirming) {
+        void clock.sleep(SETTLE_MS, shutdown).then(() => {
+          if (generation === settling && !shutdown.aborted) void reload(true);
+        });
       } else if (outcome.kind === 'failed' && outcome.error !== lastError) {
         lastError = outcome.error;
         logger.error({ keptPreviousSummary: outcome.keptPrevious }, `cannot read the config: ${outcome.error}`);
@@ -112,7 +123,7 @@ export async function runDaemon(settings: DaemonSettings, deps: DaemonDeps): Pro
     if (key === watchedKey || shutdown.aborted) return;
     watchedKey = key;
     const previous = watcher;
-    watcher = deps.watch(targets, () => void reload(), (error) => logger.debug({ err: error }, 'watcher error'));
+    watcher = deps.watch(targets, () => void reload(false), (error) => logger.debug({ err: error }, 'watcher error'));
     void previous?.close();
   };
 

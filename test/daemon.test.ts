@@ -112,6 +112,9 @@ describe('runDaemon', () => {
     await h.clock.advance(61 * SECOND);
     assert.deepEqual(h.sent.at(-1)?.payload.components.slice(0, 3).map((c) => c.name), ['kafka', 'none', 'aws_s3']);
     await h.change('input: [\n');
+    // A failed read is given a moment to settle (a file caught mid-write) before it is logged.
+    assert.ok(!h.logs.some((l) => l['level'] === 50));
+    await h.clock.advance(300);
     assert.ok(h.logs.some((l) => l['level'] === 50 && /cannot read the config: .*invalid YAML at line/.test(String(l['msg']))));
     await h.clock.advance(11 * SECOND);
     assert.equal(h.sent.length, 2);
