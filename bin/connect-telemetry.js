@@ -1,10 +1,6 @@
 #!/usr/bin/env node
-import { enableCompileCache } from 'node:module';
-
-// Keep V8's compiled code on disk (in the OS temp directory, or
-// NODE_COMPILE_CACHE) so that a restart does not compile every module again.
-// Where that directory cannot be written, nothing is cached and nothing fails.
-enableCompileCache?.();
-const { main } = await import('../dist/main.js');
+// Set NODE_COMPILE_CACHE to a writable directory to keep V8's compiled code
+// across restarts (the container image points it into its state volume).
+import { main } from '../dist/main.js';
 
 main();
