@@ -7,18 +7,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Catalogue, Category } from '../src/catalogue/catalogue.ts';
-
-/** A small seeded generator (mulberry32): same seed, same files. */
-export function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from '../src/collector/simulate.ts';
 
 interface Names {
   leaf: Record<'input' | 'processor' | 'output', string[]>;
@@ -117,7 +106,7 @@ export interface GeneratedData {
 
 /** Writes the streams directory and the large config under `root`. */
 export function generate(root: string, catalogue: Catalogue, options = { streams: 2000, streamBytes: 5000, bigComponents: 20_000 }): GeneratedData {
-  const random = seeded(6);
+  const random = seededRandom(6); // seeded: every run sees the same bytes
   const names = leafNames(catalogue);
   const streamsDir = join(root, 'streams');
   let streamBytes = 0;
