@@ -50,10 +50,24 @@ export function numberPlaceholders(sql: string): string {
   return sql.replace(/\?/g, () => `$${++n}`);
 }
 
-async function migrate(pool: pg.Pool): Promise<void> {
+/** Runs `work` in one transaction on a pooled client: committed if it returns, rolled back if it throws. */
+async function inTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
   const client = await pool.connect();
   try {
     await client.query('BEGIN');
+    const result = await work(client);
+    await client.query('COMMIT');
+    return result;
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+
+async function migrate(pool: pg.Pool): Promise<void> {
+  await inTransaction(pool, async (client) => {
     await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
     await client.query('CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)');
     const { rows } = await client.query<{ version: number | null }>('SELECT MAX(version) AS version FROM schema_version');
@@ -63,13 +77,7 @@ async function migrate(pool: pg.Pool): Promise<void> {
       await client.query(MIGRATIONS[version - 1] ?? '');
       await client.query('INSERT INTO schema_version (version) VALUES ($1)', [version]);
     }
-    await client.query('COMMIT');
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw error;
-  } finally {
-    client.release();
-  }
+  });
 }
 
 export async function openPostgresStorage(url: string, options: { maxConnections?: number } = {}): Promise<Storage> {
@@ -85,9 +93,7 @@ export async function openPostgresStorage(url: string, options: { maxConnections
   return {
     kind: 'postgres',
     async store(report, receivedAt) {
-      const client = await pool.connect();
-      try {
-        await client.query('BEGIN');
+      await inTransaction(pool, async (client) => {
         const { host } = report;
         const inserted = await client.query<{ id: string }>(
           `INSERT INTO reports (instance_id, received_at, uptime, num_cpu, go_max_procs, go_arch, go_os, components)
@@ -126,13 +132,7 @@ export async function openPostgresStorage(url: string, options: { maxConnections
             );
           }
         }
-        await client.query('COMMIT');
-      } catch (error) {
-        await client.query('ROLLBACK').catch(() => undefined);
-        throw error;
-      } finally {
-        client.release();
-      }
+      });
     },
     async query(sql: string, params: readonly SqlValue[] = []): Promise<Row[]> {
       const result = await pool.query(numberPlaceholders(sql), [...params]);

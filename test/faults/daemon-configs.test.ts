@@ -17,7 +17,7 @@ import { allComponents, summarise, type ConfigText } from '../../src/config/summ
 import { killAllBinaries, startBinary, type Running } from '../helpers/binary.ts';
 import { startStub, type Stub } from '../helpers/collector-stub.ts';
 import { alive, byMsg, componentNames, countLogs, GOOD_A, GOOD_B, mb, memoryOf, runArgs, sleep, UPDATED, waitUntil } from './daemon-helpers.ts';
-import { tempDir } from './helpers.ts';
+import { garbage, tempDir } from './helpers.ts';
 
 const catalogue = bundledCatalogue();
 /** Generous: the daemon idles at about 70 MB; a refused config must not leave it much bigger. */
@@ -26,16 +26,6 @@ const RSS_GROWTH_BOUND_KB = 200 * 1024;
 function expectedNames(texts: readonly Omit<ConfigText, 'path'>[]): string[] {
   const summary = summarise(texts.map((t, i) => ({ ...t, path: `reference-${i}.yaml` })), catalogue, {});
   return allComponents(summary).map((c) => `${c.category}/${c.known ? c.name : 'unknown'}`);
-}
-
-function garbage(length: number, seed: number): Buffer {
-  const bytes = Buffer.alloc(length);
-  let x = seed;
-  for (let i = 0; i < length; i++) {
-    x = (x * 1103515245 + 12345) & 0x7fffffff;
-    bytes[i] = x >> 16;
-  }
-  return bytes;
 }
 
 function aliasBomb(): string {

@@ -96,3 +96,14 @@ export function componentKeys(payload: { components: { type: string; name: strin
 /** Running as root defeats permission bits; privileges are dropped to this user instead. */
 export const NOBODY = 65534;
 export const isRoot = () => typeof process.getuid === 'function' && process.getuid() === 0;
+
+/** Seeded bytes that are not text: the same for a seed, so a failure can be replayed. */
+export function garbage(length: number, seed: number): Buffer {
+  const bytes = Buffer.alloc(length);
+  let x = seed;
+  for (let i = 0; i < length; i++) {
+    x = (x * 1103515245 + 12345) & 0x7fffffff;
+    bytes[i] = x >> 16;
+  }
+  return bytes;
+}

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { bundledCatalogue } from '../../src/catalogue/load-catalogue.ts';
 import { allComponents, summarise, type ConfigText } from '../../src/config/summarise.ts';
 import { MAX_CONFIG_BYTES } from '../../src/config/read-config-file.ts';
-import { isRoot, NOBODY, runBin, type ChildResult } from './helpers.ts';
+import { garbage, isRoot, NOBODY, runBin, type ChildResult } from './helpers.ts';
 
 const catalogue = bundledCatalogue();
 const CLEAN = 'input:\n  stdin: {}\noutput:\n  drop: {}\n';
@@ -49,16 +49,6 @@ export interface Figure {
   maxRssKb: number | undefined;
 }
 const figures: Figure[] = [];
-
-function garbage(length: number, seed: number): Buffer {
-  const bytes = Buffer.alloc(length);
-  let x = seed;
-  for (let i = 0; i < length; i++) {
-    x = (x * 1103515245 + 12345) & 0x7fffffff;
-    bytes[i] = x >> 16;
-  }
-  return bytes;
-}
 
 function nestedComponents(levels: number, flow: boolean): string {
   if (flow) {
