@@ -111,11 +111,8 @@ function buildProgram(deps: CliDeps, setExit: (code: number) => void): Command {
 
 async function configSources(configs: string[], resources: string[], deps: CliDeps) {
   if (configs.length > 0) return { configs, resources };
-  const { findDefaultConfig, defaultConfigCandidates } = await import('./config/find-default-config.ts');
-  const found = await findDefaultConfig(deps.cwd);
-  if (!found) {
-    throw new UserError(`no --config given and no config in Connect's default places (${defaultConfigCandidates(deps.cwd).join(', ')})`);
-  }
+  const { requireDefaultConfig } = await import('./config/find-default-config.ts');
+  const found = await requireDefaultConfig(deps.cwd);
   deps.stderr(`using config ${found} (Connect's default location)\n`);
   return { configs: [found], resources };
 }

@@ -97,9 +97,8 @@ export async function startDaemonFromCli(options: RunOptions, deps: CliDeps): Pr
   const catalogue = await loadCatalogue(options.schema);
   let configs = options.configs;
   if (configs.length === 0) {
-    const { findDefaultConfig, defaultConfigCandidates } = await import('./config/find-default-config.ts');
-    const found = await findDefaultConfig(deps.cwd);
-    if (!found) throw new UserError(`no --config given and no config in Connect's default places (${defaultConfigCandidates(deps.cwd).join(', ')})`);
+    const { requireDefaultConfig } = await import('./config/find-default-config.ts');
+    const found = await requireDefaultConfig(deps.cwd);
     logger.info({ config: found }, "no --config given: using the config in Connect's default location");
     configs = [found];
   }

@@ -4,6 +4,7 @@
  */
 import { access } from 'node:fs/promises';
 import { resolve } from 'node:path';
+import { UserError } from '../errors.ts';
 
 export function defaultConfigCandidates(cwd: string): string[] {
   const candidates: string[] = [];
@@ -28,4 +29,13 @@ export async function findDefaultConfig(cwd: string): Promise<string | undefined
     }
   }
   return undefined;
+}
+
+/** The config to read when none was given: the first of Connect's places that exists, or a clear error. */
+export async function requireDefaultConfig(cwd: string): Promise<string> {
+  const found = await findDefaultConfig(cwd);
+  if (found === undefined) {
+    throw new UserError(`no --config given and no config in Connect's default places (${defaultConfigCandidates(cwd).join(', ')})`);
+  }
+  return found;
 }
