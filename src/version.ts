@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
+import { packagePath } from './package-path.ts';
 
-// Both src/ (tests) and dist/ (the built binary) sit one level below package.json.
-const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+const pkg = JSON.parse(readFileSync(packagePath('package.json'), 'utf8')) as { version: string };
 
 export const VERSION: string = pkg.version;
 export const USER_AGENT = `connect-telemetry/${VERSION}`;

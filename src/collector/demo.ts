@@ -8,7 +8,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { packagePath } from '../package-path.ts';
 import type { CliDeps } from '../cli.ts';
 import { UserError } from '../errors.ts';
 import { createLogger } from '../logger.ts';
@@ -18,7 +18,7 @@ import { startCollector } from './server.ts';
 import { openSqliteStorage } from './sqlite-storage.ts';
 import { createJwtReader } from './verify-jwt.ts';
 
-export const BIN = fileURLToPath(new URL('../../bin/connect-telemetry.js', import.meta.url));
+export const BIN = packagePath('bin', 'connect-telemetry.js');
 
 export interface DemoOptions {
   /** How many reports each daemon must have sent before the report is printed. */

@@ -10,7 +10,7 @@
 import type { KeyObject } from 'node:crypto';
 import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { packagePath } from '../package-path.ts';
 import { SignJWT } from 'jose';
 import type { Catalogue } from '../catalogue/catalogue.ts';
 import { describeFsError } from '../config/read-config-file.ts';
@@ -81,7 +81,7 @@ export function simulateFleet(configs: readonly ConfigFile[], catalogue: Catalog
 }
 
 /** The demo configs shipped with the project. */
-export const DEMO_CONFIG_DIR = fileURLToPath(new URL('../../examples/demo/', import.meta.url));
+export const DEMO_CONFIG_DIR = packagePath('examples', 'demo');
 
 export async function readConfigFiles(paths: readonly string[]): Promise<ConfigFile[]> {
   const files: string[] = [];
