@@ -43,7 +43,7 @@ pass "npm pack: $(basename "$tarball") ($(du -k "$tarball" | cut -f1) KiB)"
 
 tar -tzf "$tarball" | sed 's|^package/||' | sort >"$work/contents"
 missing=''
-for wanted in package.json README.md LICENSE CHANGELOG.md bin/connect-telemetry.js dist/main.js dist/cli.js \
+for wanted in package.json README.md LICENSE CHANGELOG.md bin/connect-telemetry.js dist/bundle/connect-telemetry.js dist/main.js dist/cli.js \
   dist/catalogue/connect-4.112.0.json; do
   grep -qx "$wanted" "$work/contents" || missing="$missing $wanted"
 done
