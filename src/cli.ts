@@ -8,6 +8,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { UserError, errorMessage } from './errors.ts';
 import { registerCollectorCommands } from './commands/register-collector.ts';
 import { resolveRunOptions, type Env, type RawOptions } from './options.ts';
+import { preferSmallFootprint } from './small-footprint.ts';
 import { VERSION } from './version.ts';
 
 export interface CliDeps {
@@ -72,6 +73,7 @@ function buildProgram(deps: CliDeps, setExit: (code: number) => void): Command {
         });
         return;
       }
+      preferSmallFootprint();
       const { startDaemonFromCli } = await import('./daemon-main.ts');
       setExit(await startDaemonFromCli(options, deps));
     });

@@ -17,6 +17,12 @@ import { parseEndpoint } from './report/endpoint.ts';
 import { USER_AGENT } from './version.ts';
 import { describeFsError } from './config/read-config-file.ts';
 import type { FetchLike } from './report/send-report.ts';
+import { loadCatalogue } from './catalogue/load-catalogue.ts';
+import { readHostInfo } from './report/host-info.ts';
+import { watchConfig } from './watch/config-watcher.ts';
+import { requireDefaultConfig } from './config/find-default-config.ts';
+import { getProxyForUrl } from 'proxy-from-env';
+import { beforeParsing } from './small-footprint.ts';
 
 async function loadSigningKey(path: string, logger: Logger): Promise<KeyObject> {
   let pem: string;
@@ -51,7 +57,6 @@ async function buildAgent(endpoint: URL, caFile: string | undefined) {
     }
   }
   // proxy-from-env reads HTTPS_PROXY / HTTP_PROXY / NO_PROXY from the process environment.
-  const { getProxyForUrl } = await import('proxy-from-env');
   const proxy = getProxyForUrl(endpoint.href);
   if (!proxy && (endpoint.protocol !== 'https:' || ca === undefined)) return undefined;
   // TLS and proxy code loads only when an agent is needed.
@@ -88,16 +93,12 @@ export async function startDaemonFromCli(options: RunOptions, deps: CliDeps): Pr
   }
   const endpoint = parseEndpoint(options.endpoint, options.allowInsecureEndpoint);
   const signingKey = options.signingKey !== undefined ? await loadSigningKey(options.signingKey, logger) : undefined;
-  const [agent, { loadCatalogue }, { readHostInfo }, { watchConfig }] = await Promise.all([
-    buildAgent(endpoint, options.caFile),
-    import('./catalogue/load-catalogue.ts'),
-    import('./report/host-info.ts'),
-    import('./watch/config-watcher.ts'),
-  ]);
+  // Everything the daemon always needs is imported statically above: in the
+  // bundle, each lazy import is a file of its own to find, read and link.
+  const agent = await buildAgent(endpoint, options.caFile);
   const catalogue = await loadCatalogue(options.schema);
   let configs = options.configs;
   if (configs.length === 0) {
-    const { requireDefaultConfig } = await import('./config/find-default-config.ts');
     const found = await requireDefaultConfig(deps.cwd);
     logger.info({ config: found }, "no --config given: using the config in Connect's default location");
     configs = [found];
@@ -126,6 +127,7 @@ export async function startDaemonFromCli(options: RunOptions, deps: CliDeps): Pr
       randomId: randomUUID,
       random: Math.random,
       shutdown: deps.shutdown,
+      beforeParsing,
       watch: (targets, onChange, onError) => watchConfig(targets, { onChange, onError, pollIntervalMs: options.pollIntervalMs }),
     },
   );

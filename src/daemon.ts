@@ -45,6 +45,8 @@ export interface DaemonDeps {
   watch: (targets: WatchTargets, onChange: () => void, onError: (error: unknown) => void) => ConfigWatcher;
   stateFs?: StateFs;
   retryBaseMs?: number;
+  /** Told how many bytes of YAML a reload is about to parse. */
+  beforeParsing?: (bytes: number) => void;
 }
 
 /** How long a config that failed to read is given to settle before the failure is logged. */
@@ -75,7 +77,7 @@ export async function runDaemon(settings: DaemonSettings, deps: DaemonDeps): Pro
     warn: (message, fields) => logger.warn(fields ?? {}, message),
     ...(deps.stateFs ? { fs: deps.stateFs } : {}),
   });
-  const monitor = new ConfigMonitor(settings.sources, deps.cwd, deps.catalogue, deps.env);
+  const monitor = new ConfigMonitor(settings.sources, deps.cwd, deps.catalogue, deps.env, deps.beforeParsing);
   let lastError: string | undefined;
   let watcher: ConfigWatcher | undefined;
   let watchedKey = '';

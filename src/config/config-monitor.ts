@@ -22,6 +22,7 @@ export class ConfigMonitor {
   private readonly cwd: string;
   private readonly catalogue: Catalogue;
   private readonly env: Readonly<Record<string, string | undefined>>;
+  private readonly beforeParsing: (bytes: number) => void;
   private lastHash: string | undefined;
   private fileCache = new Map<string, FileComponents>();
   /** The last good summary; undefined until a config has been read once. */
@@ -29,11 +30,19 @@ export class ConfigMonitor {
   /** What the last successful resolve found, for the watcher. */
   resolved: ResolvedConfigs | undefined;
 
-  constructor(sources: ConfigSources, cwd: string, catalogue: Catalogue, env: Readonly<Record<string, string | undefined>>) {
+  /** `beforeParsing` hears how many bytes a reload is about to parse (only the files that changed). */
+  constructor(
+    sources: ConfigSources,
+    cwd: string,
+    catalogue: Catalogue,
+    env: Readonly<Record<string, string | undefined>>,
+    beforeParsing: (bytes: number) => void = () => undefined,
+  ) {
     this.sources = sources;
     this.cwd = cwd;
     this.catalogue = catalogue;
     this.env = env;
+    this.beforeParsing = beforeParsing;
   }
 
   async reload(): Promise<ReloadOutcome> {
@@ -44,6 +53,9 @@ export class ConfigMonitor {
       const hashes = new Map(texts.map((config) => [config, hashText(config)]));
       const overall = createHash('sha256').update([...hashes.values()].join('\n')).digest('hex');
       if (overall === this.lastHash && this.summary) return { kind: 'unchanged' };
+      let changedBytes = 0;
+      for (const [config, hash] of hashes) if (!this.fileCache.has(hash)) changedBytes += config.text.length;
+      this.beforeParsing(changedBytes);
       const nextCache = new Map<string, FileComponents>();
       const summary = summarise(texts, this.catalogue, this.env, (config) => {
         const key = hashes.get(config) ?? hashText(config);
