@@ -3,15 +3,19 @@
  * this machine would expose every payload on the network, so it needs an
  * explicit --allow-insecure-endpoint.
  */
-import { isIP } from 'node:net';
 import { UserError } from '../errors.ts';
 
+/**
+ * `hostname` as a WHATWG URL gives it: an IPv4 address always in dotted
+ * decimal (`127.1` and `0x7f.1` become `127.0.0.1`), an IPv6 address in
+ * brackets and compressed (`[0:0:0:0:0:0:0:1]` becomes `[::1]`). Checking
+ * that form needs no address parser (node:net would load for this alone).
+ */
 export function isLoopbackHost(hostname: string): boolean {
-  const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  const host = hostname.toLowerCase();
   if (host === 'localhost' || host.endsWith('.localhost')) return true;
-  if (isIP(host) === 4) return host.startsWith('127.');
-  if (isIP(host) === 6) return host === '::1';
-  return false;
+  if (/^\d{1,3}(\.\d{1,3}){3}$/.test(host)) return host.startsWith('127.');
+  return host === '[::1]';
 }
 
 export function parseEndpoint(text: string, allowInsecure: boolean): URL {

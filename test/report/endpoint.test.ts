@@ -11,6 +11,15 @@ describe('parseEndpoint', () => {
     }
   });
 
+  it('knows this machine in every form a URL may spell it', () => {
+    for (const url of ['http://127.1:4300/x', 'http://0x7f.0.0.1/x', 'http://2130706433/x', 'http://[0:0:0:0:0:0:0:1]/x', 'http://LOCALHOST/x', 'http://api.localhost/x']) {
+      assert.ok(parseEndpoint(url, false), url);
+    }
+    for (const url of ['http://127.0.0.1.example.com/x', 'http://[::2]/x', 'http://[::ffff:127.0.0.1]/x', 'http://128.0.0.1/x', 'http://localhost.example.com/x']) {
+      assert.throws(() => parseEndpoint(url, false), /--allow-insecure-endpoint/, url);
+    }
+  });
+
   it('refuses plain http on the network unless allowed', () => {
     assert.throws(() => parseEndpoint('http://telemetry.example/x', false), (e: unknown) => e instanceof UserError && /--allow-insecure-endpoint/.test(e.message));
     assert.equal(parseEndpoint('http://telemetry.example/x', true).protocol, 'http:');
