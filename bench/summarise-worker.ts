@@ -1,19 +1,27 @@
 /**
- * Times summarising the generated configs against its floor, in a process of
- * its own (run with --expose-gc). The floor reads the same files and parses
- * them with `yaml`, nothing else; the subject is what the daemon does for a
- * reload: resolve the paths, read each file safely, interpolate, parse with
- * the token bound, and walk the components. Prints one JSON line.
+ * Times summarising the generated configs, in a process of its own (run with
+ * --expose-gc), in one of two modes:
  *
- *   node --expose-gc bench/summarise-worker.ts <config path> <runs>
+ * - `floor`: read the same files and parse them with `yaml`, nothing else,
+ *   in a plain Node process;
+ * - `daemon`: what the daemon does for a reload, under the daemon's own V8
+ *   settings (src/small-footprint.ts): a config monitor with an empty cache
+ *   resolves the paths, reads each file with the size cap, hashes it,
+ *   interpolates, parses with the token bound and walks the components.
+ *
+ * One warm-up, then `runs` timed runs. Prints one JSON line.
+ *
+ *   node --expose-gc bench/summarise-worker.ts <floor|daemon> <config path> <runs>
  */
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { bundledCatalogue } from '../dist/catalogue/load-catalogue.js';
-import { loadConfigs } from '../dist/config/load-configs.js';
+import { ConfigMonitor } from '../dist/config/config-monitor.js';
 import { resolveConfigFiles } from '../dist/config/resolve-config-files.js';
+import { beforeParsing, isSmallFootprint, preferSmallFootprint } from '../dist/small-footprint.js';
 
-const [path = '', runsArg = '5'] = process.argv.slice(2);
+const [mode = '', path = '', runsArg = '3'] = process.argv.slice(2);
+if (mode !== 'floor' && mode !== 'daemon') throw new Error(`mode must be floor or daemon, not ${mode}`);
 const runs = Number(runsArg);
 const catalogue = bundledCatalogue();
 const sources = { configs: [path], resources: [] };
@@ -29,30 +37,23 @@ function floor(): number {
   return count;
 }
 
-async function subject(): Promise<number> {
-  const { summary } = await loadConfigs(sources, process.cwd(), catalogue, {});
-  return summary.files.reduce((n: number, file: { components: unknown[] }) => n + file.components.length, 0);
+async function daemonReload(): Promise<number> {
+  const monitor = new ConfigMonitor(sources, process.cwd(), catalogue, {}, beforeParsing);
+  const outcome = await monitor.reload();
+  if (outcome.kind !== 'changed') throw new Error(`reload did not summarise: ${JSON.stringify(outcome)}`);
+  return outcome.summary.files.reduce((n: number, file: { components: unknown[] }) => n + file.components.length, 0);
 }
 
-async function time(fn: () => unknown): Promise<number> {
+if (mode === 'daemon') preferSmallFootprint();
+const subject = mode === 'floor' ? floor : daemonReload;
+// The warm-up; the daemon's reload returns the number of components found.
+const warmUp = await subject();
+const components = mode === 'daemon' ? warmUp : undefined;
+const ms: number[] = [];
+for (let i = 0; i < runs; i++) {
   gc();
   const started = performance.now();
-  await fn();
-  return performance.now() - started;
+  await subject();
+  ms.push(performance.now() - started);
 }
-
-// One warm-up of each, then alternate so that drift hits both alike.
-await time(floor);
-const components = await subject();
-const floorMs: number[] = [];
-const subjectMs: number[] = [];
-for (let i = 0; i < runs; i++) {
-  if (i % 2 === 0) {
-    floorMs.push(await time(floor));
-    subjectMs.push(await time(subject));
-  } else {
-    subjectMs.push(await time(subject));
-    floorMs.push(await time(floor));
-  }
-}
-process.stdout.write(`${JSON.stringify({ files: files.length, components, floorMs, subjectMs })}\n`);
+process.stdout.write(`${JSON.stringify({ mode, files: files.length, components, ms, smallFootprint: isSmallFootprint() })}\n`);
