@@ -2,7 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { LARGE_PARSE_BYTES } from '../src/small-footprint.ts';
+import { FOOTPRINT_FLAGS, LARGE_PARSE_BYTES } from '../src/small-footprint.ts';
 
 const MODULE = fileURLToPath(new URL('../src/small-footprint.ts', import.meta.url));
 
@@ -42,5 +42,18 @@ describe('small footprint', () => {
   it('changes nothing in a process that did not ask for it (the collector)', () => {
     const phases = turbofanPhases('', `footprint.beforeParsing(0);`);
     assert.deepEqual(phases, { before: true, after: true });
+  });
+
+  it('sets only flags this V8 knows, and restores each to its default', () => {
+    const options = spawnSync(process.execPath, ['--v8-options'], { encoding: 'utf8' }).stdout;
+    const nameOf = (flag: string) => flag.replace(/^--(no-)?/, '').replace(/=.*$/, '');
+    assert.deepEqual(FOOTPRINT_FLAGS.small.map(nameOf), FOOTPRINT_FLAGS.large.map(nameOf), 'each small-footprint flag has its way back');
+    for (const flag of FOOTPRINT_FLAGS.large) {
+      const name = nameOf(flag);
+      assert.match(options, new RegExp(`^\\s+--${name} \\(`, 'm'), `V8 knows --${name}`);
+      // V8 prints the default of a size flag as --name=N and of a boolean as --name or --no-name.
+      const printed = new RegExp(`--${name} \\([^\\n]*\\)\\n\\s+type: \\w+\\s+default: (\\S+)`).exec(options)?.[1];
+      assert.equal(printed, flag, `--${name} goes back to V8's default`);
+    }
   });
 });
