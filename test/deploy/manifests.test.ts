@@ -30,6 +30,14 @@ interface Container {
   restartPolicy?: string;
 }
 
+/** A figure of the last benchmark run, in the unit it was measured in (RSS in MiB). */
+function benchFigure(pattern: RegExp): number {
+  const results = JSON.parse(readFileSync(join(root, 'bench', 'results.json'), 'utf8')) as { figures: { figure: string; value: number }[] };
+  const figure = results.figures.find((f) => pattern.test(f.figure));
+  assert.ok(figure, `bench/results.json has a figure matching ${pattern}`);
+  return figure.value;
+}
+
 function loadManifests(): Obj[] {
   const docs: Obj[] = [];
   for (const file of readdirSync(k8sDir).filter((f) => /\.ya?ml$/.test(f)).sort()) {
@@ -188,6 +196,15 @@ describe('Kubernetes manifests', () => {
         assert.ok(millicores(requests.cpu) <= millicores(limits.cpu), 'cpu request within the limit');
         assert.ok(mebibytes(limits.memory) <= 256, 'memory limit at most 256Mi');
         assert.ok(millicores(limits.cpu) <= 250, 'cpu limit at most 250m');
+      });
+
+      it('asks for the memory the benchmark measured (bench/results.json)', () => {
+        const { requests, limits } = sidecar.resources ?? {};
+        const idle = benchFigure(/^idle RSS/);
+        const afterRewrites = benchFigure(/^RSS after \d+ config rewrites/);
+        assert.ok(mebibytes(requests.memory) >= idle, `request ${requests.memory} covers the idle RSS (${idle.toFixed(1)} MiB)`);
+        assert.ok(mebibytes(requests.memory) <= idle * 1.5, `request ${requests.memory} is not far above the idle RSS (${idle.toFixed(1)} MiB)`);
+        assert.ok(mebibytes(limits.memory) >= afterRewrites * 2, `limit ${limits.memory} leaves room over the RSS after a burst of rewrites (${afterRewrites.toFixed(1)} MiB)`);
       });
 
       it('sets the endpoint and the opt-out through environment variables', () => {
