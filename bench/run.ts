@@ -48,16 +48,12 @@ function percentile(values: readonly number[], p: number): number {
 }
 const log = (message: string) => process.stderr.write(`[bench ${((performance.now() - benchStarted) / 1000).toFixed(0).padStart(3)} s] ${message}\n`);
 
-function rssKb(pid: number): number {
-  const match = /^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+/** A memory field of /proc/<pid>/status in kB: VmRSS now, VmHWM its peak so far. */
+function statusKb(pid: number, field: 'VmRSS' | 'VmHWM'): number {
+  const match = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   return Number(match?.[1] ?? Number.NaN);
 }
-
-/** The highest RSS the process has had (VmHWM). */
-function peakRssKb(pid: number): number {
-  const match = /^VmHWM:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return Number(match?.[1] ?? Number.NaN);
-}
+const rssKb = (pid: number) => statusKb(pid, 'VmRSS');
 
 /** CPU time of all live threads, in ms (/proc/<pid>/task/*\/schedstat: nanoseconds on CPU). */
 function cpuMs(pid: number): { schedMs: number; tickMs: number } {
@@ -395,7 +391,7 @@ try {
     pushLatency(`back to back over ${BURST_FILES} files`, await rewrite(burstDaemon, streamFiles, 0, REWRITES), `${REWRITES} rewrites`);
     await sleep(1000);
     const afterKb = rssKb(burstDaemon.pid);
-    const peakKb = peakRssKb(burstDaemon.pid);
+    const peakKb = statusKb(burstDaemon.pid, 'VmHWM');
     await burstDaemon.stop();
     const growth = (afterKb - idleKb) / 1024;
     figures.push({ figure: `RSS after ${REWRITES} config rewrites`, value: afterKb / 1024, unit: 'MB', floor: idleKb / 1024, target: '≤ idle + 10 MB', met: growth <= 10, runs: 'one run', note: `+${growth.toFixed(1)} MB over the same process's RSS 5 s after start; peak ${(peakKb / 1024).toFixed(1)} MB` });
