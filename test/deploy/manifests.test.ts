@@ -30,10 +30,11 @@ interface Container {
   restartPolicy?: string;
 }
 
+const benchResults = JSON.parse(readFileSync(join(root, 'bench', 'results.json'), 'utf8')) as { figures: { figure: string; value: number }[] };
+
 /** A figure of the last benchmark run, in the unit it was measured in (RSS in MiB). */
 function benchFigure(pattern: RegExp): number {
-  const results = JSON.parse(readFileSync(join(root, 'bench', 'results.json'), 'utf8')) as { figures: { figure: string; value: number }[] };
-  const figure = results.figures.find((f) => pattern.test(f.figure));
+  const figure = benchResults.figures.find((f) => pattern.test(f.figure));
   assert.ok(figure, `bench/results.json has a figure matching ${pattern}`);
   return figure.value;
 }
