@@ -61,7 +61,7 @@ async function load(port: number): Promise<{ rps: number; non2xx: number; errors
     duration: SECONDS,
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    requests: [{ setupRequest: (request: Record<string, unknown>) => ({ ...request, body: body() }) }],
+    requests: [{ setupRequest: (request) => ({ ...request, body: body() }) }],
   });
   return { rps: result.requests.average, non2xx: result.non2xx, errors: result.errors, p99: result.latency.p99 };
 }

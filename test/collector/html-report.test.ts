@@ -64,7 +64,7 @@ describe('formatHtml', () => {
       ['input/http_server', 1],
       ['output/kafka', 1],
     ]);
-    const widths = await page.locator('#plugin-chart rect').evaluateAll((rects) => rects.map((r) => (r as SVGRectElement).getBBox().width));
+    const widths = await page.locator('#plugin-chart rect').evaluateAll((rects) => rects.map((r) => (r as unknown as { getBBox(): { width: number } }).getBBox().width));
     assert.ok(Math.abs((widths[0] ?? 0) / (widths[2] ?? 1) - 3 / 2) < 0.01, `bars drawn to scale: ${widths.join(', ')}`);
     // Visible: the chart has a real size on the page.
     const box = await page.locator('#plugin-chart').boundingBox();

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { parseState, serialiseState, STATE_FILE_NAME } from '../../src/state/state.ts';
 import { killAllBinaries, startBinary } from '../helpers/binary.ts';
 import { startStub, type Stub } from '../helpers/collector-stub.ts';
-import { alive, FULL, GOOD_A, runArgs, sleep, waitUntil } from './daemon-helpers.ts';
+import { alive, FULL, GOOD_A, runArgs, sleep } from './daemon-helpers.ts';
 import { tempDir } from './helpers.ts';
 
 const KILLS = Number(process.env['FAULT_DAEMON_KILLS'] ?? (FULL ? 200 : 10));
