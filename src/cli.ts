@@ -5,11 +5,11 @@
  */
 import { randomUUID } from 'node:crypto';
 import { Command, CommanderError, Option } from 'commander';
-import { UserError, errorMessage } from './errors.ts';
+import { UserError, errorMessage } from './lib/errors.ts';
 import { registerCollectorCommands } from './commands/register-collector.ts';
 import { resolveRunOptions, type Env, type RawOptions } from './options.ts';
 import { preferSmallFootprint } from './small-footprint.ts';
-import { VERSION } from './version.ts';
+import { VERSION } from './lib/version.ts';
 
 export interface CliDeps {
   env: Env;

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { bundledCatalogue } from '../src/catalogue/load-catalogue.ts';
 import { runDaemon, type DaemonDeps } from '../src/daemon.ts';
-import { createLogger } from '../src/logger.ts';
+import { createLogger } from '../src/lib/logger.ts';
 import type { FetchLike } from '../src/report/send-report.ts';
 import { spreadOffsetMs } from '../src/report/schedule.ts';
 import { peekState } from '../src/state/state-store.ts';

@@ -2,7 +2,7 @@
  * The thin edge of the catalogue: the bundled file, or a user's JSON schema.
  */
 import { readFile } from 'node:fs/promises';
-import { UserError } from '../errors.ts';
+import { UserError } from '../lib/errors.ts';
 import { describeFsError } from '../config/read-config-file.ts';
 import { createCatalogue, type Catalogue, type CatalogueData } from './catalogue.ts';
 import bundled from './connect-4.112.0.json' with { type: 'json' };

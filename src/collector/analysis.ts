@@ -8,7 +8,7 @@
  * (and its uptime is at least the minimum); every figure is over active
  * instances and their latest components.
  */
-import { formatDuration } from '../duration.ts';
+import { formatDuration } from '../lib/duration.ts';
 import type { Row, SqlValue, Storage } from './storage.ts';
 
 export interface PluginRef {

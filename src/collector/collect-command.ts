@@ -5,8 +5,8 @@
 import { readFile } from 'node:fs/promises';
 import type { CliDeps } from '../cli.ts';
 import { describeFsError } from '../config/read-config-file.ts';
-import { UserError, errorMessage } from '../errors.ts';
-import { createLogger, type LogLevel } from '../logger.ts';
+import { UserError, errorMessage } from '../lib/errors.ts';
+import { createLogger, type LogLevel } from '../lib/logger.ts';
 import { startCollector } from './server.ts';
 import { openStorage } from './storage.ts';
 import { createJwtReader, parsePublicKeys } from './verify-jwt.ts';

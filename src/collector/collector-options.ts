@@ -5,9 +5,9 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { isCategory } from '../catalogue/catalogue.ts';
-import { parseDuration } from '../duration.ts';
-import { UserError } from '../errors.ts';
-import { LOG_LEVELS, type LogLevel } from '../logger.ts';
+import { parseDuration } from '../lib/duration.ts';
+import { UserError } from '../lib/errors.ts';
+import { LOG_LEVELS, type LogLevel } from '../lib/logger.ts';
 import type { PluginRef } from './analysis.ts';
 import { PLUGIN_NAME } from './validate-report.ts';
 

@@ -4,7 +4,7 @@
 import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import type { CliDeps } from '../cli.ts';
-import { UserError, errorMessage } from '../errors.ts';
+import { UserError, errorMessage } from '../lib/errors.ts';
 import { analyse, type AnalysisOptions } from './analysis.ts';
 import { redactDb } from './collect-command.ts';
 import { formatCsv, formatJson, formatTable, type Format } from './format-report.ts';

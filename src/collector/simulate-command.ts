@@ -6,7 +6,7 @@ import { readFile } from 'node:fs/promises';
 import type { CliDeps } from '../cli.ts';
 import { bundledCatalogue } from '../catalogue/load-catalogue.ts';
 import { describeFsError } from '../config/read-config-file.ts';
-import { UserError, errorMessage } from '../errors.ts';
+import { UserError, errorMessage } from '../lib/errors.ts';
 import { DEMO_CONFIG_DIR, readConfigFiles, sendFleet, simulateFleet } from './simulate.ts';
 
 export interface SimulateOptions {

@@ -10,7 +10,7 @@
 import type { KeyObject } from 'node:crypto';
 import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { packagePath } from '../package-path.ts';
+import { packagePath } from '../lib/package-path.ts';
 import { SignJWT } from 'jose';
 import type { Catalogue } from '../catalogue/catalogue.ts';
 import { describeFsError } from '../config/read-config-file.ts';

@@ -54,7 +54,7 @@ export function registerCollectorCommands(program: Command, deps: CliDeps, setEx
       const o = await options();
       const { report } = await import('../collector/report-command.ts');
       const windowMs = o.durationFlag('window', raw.window);
-      if (windowMs < 1) throw new (await import('../errors.ts')).UserError('--window must be longer than zero');
+      if (windowMs < 1) throw new (await import('../lib/errors.ts')).UserError('--window must be longer than zero');
       setExit(
         await report(
           {

@@ -1,5 +1,5 @@
 /** `status`: the persisted identity and schedule, read without locking. */
-import { formatDuration } from '../duration.ts';
+import { formatDuration } from '../lib/duration.ts';
 import type { RunOptions } from '../options.ts';
 import { nextReportAt } from '../report/schedule.ts';
 import { peekState } from '../state/state-store.ts';

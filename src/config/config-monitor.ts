@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Catalogue } from '../catalogue/catalogue.ts';
-import { errorMessage } from '../errors.ts';
+import { errorMessage } from '../lib/errors.ts';
 import { readConfigTexts } from './load-configs.ts';
 import { resolveConfigFiles, type ConfigSources, type ResolvedConfigs } from './resolve-config-files.ts';
 import { summarise, summariseText, type ConfigText, type FileComponents, type Summary } from './summarise.ts';

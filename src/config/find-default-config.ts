@@ -4,7 +4,7 @@
  */
 import { access } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { UserError } from '../errors.ts';
+import { UserError } from '../lib/errors.ts';
 
 export function defaultConfigCandidates(cwd: string): string[] {
   const candidates: string[] = [];

@@ -4,7 +4,7 @@
  */
 import { constants } from 'node:fs';
 import { open } from 'node:fs/promises';
-import { UserError, errorCode } from '../errors.ts';
+import { UserError, errorCode } from '../lib/errors.ts';
 
 /**
  * Larger files are refused before reading: real configs are a few kilobytes.

@@ -6,7 +6,7 @@
  */
 import { glob, readdir, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { UserError } from '../errors.ts';
+import { UserError } from '../lib/errors.ts';
 import { describeFsError } from './read-config-file.ts';
 
 export type ConfigRole = 'main' | 'stream' | 'resource';

@@ -4,7 +4,7 @@
  * streams mode once. Pure: texts and environment in, components out.
  */
 import type { Catalogue, Category } from '../catalogue/catalogue.ts';
-import { UserError } from '../errors.ts';
+import { UserError } from '../lib/errors.ts';
 import { interpolate } from './interpolate.ts';
 import { parseYaml, YamlSyntaxError } from './parse-yaml.ts';
 import type { ConfigRole } from './resolve-config-files.ts';

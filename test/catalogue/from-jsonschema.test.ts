@@ -8,7 +8,7 @@ import { catalogueFromJsonSchema, NotAConnectSchemaError } from '../../src/catal
 import bundled from '../../src/catalogue/connect-4.112.0.json' with { type: 'json' };
 import { loadCatalogue } from '../../src/catalogue/load-catalogue.ts';
 import { walkComponents } from '../../src/config/walk-components.ts';
-import { UserError } from '../../src/errors.ts';
+import { UserError } from '../../src/lib/errors.ts';
 import { catalogueToJsonSchema } from '../helpers/catalogue-to-jsonschema.ts';
 
 const data = bundled as CatalogueData;

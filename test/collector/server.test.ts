@@ -5,7 +5,7 @@ import { request } from 'node:http';
 import { join } from 'node:path';
 import { describe, it, type TestContext } from 'node:test';
 import { SignJWT } from 'jose';
-import { createLogger } from '../../src/logger.ts';
+import { createLogger } from '../../src/lib/logger.ts';
 import { startCollector, type RunningCollector } from '../../src/collector/server.ts';
 import { openSqliteStorage } from '../../src/collector/sqlite-storage.ts';
 import type { Storage } from '../../src/collector/storage.ts';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { bundledCatalogue } from '../../src/catalogue/load-catalogue.ts';
-import { createLogger } from '../../src/logger.ts';
+import { createLogger } from '../../src/lib/logger.ts';
 import { startCollector } from '../../src/collector/server.ts';
 import { DEMO_CONFIG_DIR, readConfigFiles, sendFleet, simulateFleet } from '../../src/collector/simulate.ts';
 import { openSqliteStorage } from '../../src/collector/sqlite-storage.ts';

@@ -2,7 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { bundledCatalogue } from '../../src/catalogue/load-catalogue.ts';
 import { allComponents, summarise, summariseText } from '../../src/config/summarise.ts';
-import { UserError } from '../../src/errors.ts';
+import { UserError } from '../../src/lib/errors.ts';
 
 const catalogue = bundledCatalogue();
 const names = (components: { category: string; name: string }[]) => components.map((c) => `${c.category}/${c.name}`);

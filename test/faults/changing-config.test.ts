@@ -9,7 +9,7 @@ import { CATEGORIES } from '../../src/catalogue/catalogue.ts';
 import { bundledCatalogue } from '../../src/catalogue/load-catalogue.ts';
 import { readConfigFile } from '../../src/config/read-config-file.ts';
 import { allComponents, summarise } from '../../src/config/summarise.ts';
-import { UserError } from '../../src/errors.ts';
+import { UserError } from '../../src/lib/errors.ts';
 import { tempDir } from './helpers.ts';
 
 const READS = 300;

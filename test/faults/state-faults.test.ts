@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { chmodSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { UserError } from '../../src/errors.ts';
+import { UserError } from '../../src/lib/errors.ts';
 import { parseState, serialiseState, STATE_FILE_NAME, STATE_FORMAT_VERSION } from '../../src/state/state.ts';
 import { LOCK_FILE_NAME, realStateFs, StateStore, type StateFs } from '../../src/state/state-store.ts';
 import { tempDir } from './helpers.ts';

@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, statSync, writeFileSync, readdirSync } from 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { StateStore, peekState } from '../../src/state/state-store.ts';
-import { UserError } from '../../src/errors.ts';
+import { UserError } from '../../src/lib/errors.ts';
 
 let counter = 0;
 const ids = () => `2f1d3a4b-5c6d-4e7f-8a9b-${String(++counter).padStart(12, '0')}`;

@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { formatDuration, parseDuration } from '../src/duration.ts';
+import { formatDuration, parseDuration } from '../../src/lib/duration.ts';
 
 describe('parseDuration', () => {
   const cases: [string, number][] = [['500ms', 500], ['10s', 10_000], ['5m', 300_000], ['24h', 86_400_000], ['7d', 604_800_000], ['1h30m', 5_400_000], ['1.5h', 5_400_000], [' 2m ', 120_000]];
