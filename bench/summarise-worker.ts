@@ -5,7 +5,7 @@
  * - `floor`: read the same files and parse them with `yaml`, nothing else,
  *   in a plain Node process;
  * - `daemon`: what the daemon does for a reload, under the daemon's own V8
- *   settings (src/small-footprint.ts): a config monitor with an empty cache
+ *   settings (src/sidecar/small-footprint.ts): a config monitor with an empty cache
  *   resolves the paths, reads each file with the size cap, hashes it,
  *   interpolates, parses with the token bound and walks the components.
  *

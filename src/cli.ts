@@ -8,7 +8,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { UserError, errorMessage } from './lib/errors.ts';
 import { registerCollectorCommands } from './commands/register-collector.ts';
 import { resolveRunOptions, type Env, type RawOptions } from './options.ts';
-import { preferSmallFootprint } from './small-footprint.ts';
+import { preferSmallFootprint } from './sidecar/small-footprint.ts';
 import { VERSION } from './lib/version.ts';
 
 export interface CliDeps {
@@ -60,7 +60,7 @@ function buildProgram(deps: CliDeps, setExit: (code: number) => void): Command {
           import('./commands/dry-run.ts'),
           configSources(options.configs, options.resources, deps),
           loadCatalogueFor(options.schema),
-          import('./report/host-info.ts'),
+          import('./sidecar/send/host-info.ts'),
         ]);
         await dryRun(sources, options.stateDir, catalogue, {
           cwd: deps.cwd,

@@ -15,7 +15,7 @@ import { SignJWT } from 'jose';
 import type { Catalogue } from '../catalogue/catalogue.ts';
 import { describeFsError } from '../config/read-config-file.ts';
 import { allComponents, summarise } from '../config/summarise.ts';
-import { buildPayload, type HostInfo, type Payload } from '../report/payload.ts';
+import { buildPayload, type HostInfo, type Payload } from '../sidecar/send/payload.ts';
 
 export interface ConfigFile {
   path: string;

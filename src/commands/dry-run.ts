@@ -7,8 +7,8 @@ import type { Catalogue } from '../catalogue/catalogue.ts';
 import { allComponents } from '../config/summarise.ts';
 import { loadConfigs } from '../config/load-configs.ts';
 import type { ConfigSources } from '../config/resolve-config-files.ts';
-import { buildPayload, type HostInfo } from '../report/payload.ts';
-import { peekState } from '../state/state-store.ts';
+import { buildPayload, type HostInfo } from '../sidecar/send/payload.ts';
+import { peekState } from '../sidecar/state/state-store.ts';
 import type { Env } from '../options.ts';
 
 export interface DryRunDeps {

@@ -1,8 +1,8 @@
 /** `status`: the persisted identity and schedule, read without locking. */
 import { formatDuration } from '../lib/duration.ts';
 import type { RunOptions } from '../options.ts';
-import { nextReportAt } from '../report/schedule.ts';
-import { peekState } from '../state/state-store.ts';
+import { nextReportAt } from '../sidecar/schedule.ts';
+import { peekState } from '../sidecar/state/state-store.ts';
 
 export interface StatusDeps {
   json: boolean;

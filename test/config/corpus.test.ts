@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { bundledCatalogue } from '../../src/catalogue/load-catalogue.ts';
 import { summariseText } from '../../src/config/summarise.ts';
-import { buildPayload } from '../../src/report/payload.ts';
+import { buildPayload } from '../../src/sidecar/send/payload.ts';
 import { SHARED_DIR, sharedAvailable, SKIP_NO_SHARED } from '../helpers/shared.ts';
 
 interface Expected {

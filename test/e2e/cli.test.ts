@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { killAllBinaries, runBinary } from '../helpers/binary.ts';
-import { serialiseState } from '../../src/state/state.ts';
+import { serialiseState } from '../../src/sidecar/state/state.ts';
 
 after(killAllBinaries);
 

@@ -8,8 +8,8 @@ import assert from 'node:assert/strict';
 import { stringify } from 'yaml';
 import { CATEGORIES, type Category, type Slot, type Step } from '../../src/catalogue/catalogue.ts';
 import { bundledCatalogue } from '../../src/catalogue/load-catalogue.ts';
-import { readHostInfo } from '../../src/report/host-info.ts';
-import type { Payload } from '../../src/report/payload.ts';
+import { readHostInfo } from '../../src/sidecar/send/host-info.ts';
+import type { Payload } from '../../src/sidecar/send/payload.ts';
 
 const catalogue = bundledCatalogue();
 const host = readHostInfo();

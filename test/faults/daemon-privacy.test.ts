@@ -16,7 +16,7 @@ import fc from 'fast-check';
 import { bundledCatalogue } from '../../src/catalogue/load-catalogue.ts';
 import { allComponents, summarise } from '../../src/config/summarise.ts';
 import { parseYaml } from '../../src/config/parse-yaml.ts';
-import type { Payload } from '../../src/report/payload.ts';
+import type { Payload } from '../../src/sidecar/send/payload.ts';
 import { killAllBinaries, startBinary } from '../helpers/binary.ts';
 import { startStub, type Stub } from '../helpers/collector-stub.ts';
 import { assertClean, generate, MARK, type Generated } from './canary-config.ts';

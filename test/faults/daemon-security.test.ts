@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { generateKeyPairSync } from 'node:crypto';
 import { chmodSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { STATE_FILE_NAME } from '../../src/state/state.ts';
+import { STATE_FILE_NAME } from '../../src/sidecar/state/state.ts';
 import { killAllBinaries, startBinary } from '../helpers/binary.ts';
 import { startStub, type Stub } from '../helpers/collector-stub.ts';
 import { GOOD_A, runArgs } from './daemon-helpers.ts';

@@ -10,7 +10,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseState, serialiseState, STATE_FILE_NAME } from '../../src/state/state.ts';
+import { parseState, serialiseState, STATE_FILE_NAME } from '../../src/sidecar/state/state.ts';
 import { killAllBinaries, startBinary } from '../helpers/binary.ts';
 import { startStub, type Stub } from '../helpers/collector-stub.ts';
 import { alive, FULL, GOOD_A, runArgs, sleep } from './daemon-helpers.ts';

@@ -14,8 +14,8 @@ import fc from 'fast-check';
 import { bundledCatalogue } from '../../src/catalogue/load-catalogue.ts';
 import { run } from '../../src/cli.ts';
 import { allComponents, summarise } from '../../src/config/summarise.ts';
-import { readHostInfo } from '../../src/report/host-info.ts';
-import { buildPayload, type Payload } from '../../src/report/payload.ts';
+import { readHostInfo } from '../../src/sidecar/send/host-info.ts';
+import { buildPayload, type Payload } from '../../src/sidecar/send/payload.ts';
 import { assertClean, generate, MARK } from './canary-config.ts';
 import { captureIo, tempDir } from './helpers.ts';
 

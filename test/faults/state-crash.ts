@@ -9,8 +9,8 @@ import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { parseState, STATE_FILE_NAME } from '../../src/state/state.ts';
-import { StateStore } from '../../src/state/state-store.ts';
+import { parseState, STATE_FILE_NAME } from '../../src/sidecar/state/state.ts';
+import { StateStore } from '../../src/sidecar/state/state-store.ts';
 
 const WRITER = join(import.meta.dirname, 'fixtures', 'state-writer.ts');
 

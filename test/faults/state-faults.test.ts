@@ -10,8 +10,8 @@ import { chmodSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync,
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { UserError } from '../../src/lib/errors.ts';
-import { parseState, serialiseState, STATE_FILE_NAME, STATE_FORMAT_VERSION } from '../../src/state/state.ts';
-import { LOCK_FILE_NAME, realStateFs, StateStore, type StateFs } from '../../src/state/state-store.ts';
+import { parseState, serialiseState, STATE_FILE_NAME, STATE_FORMAT_VERSION } from '../../src/sidecar/state/state.ts';
+import { LOCK_FILE_NAME, realStateFs, StateStore, type StateFs } from '../../src/sidecar/state/state-store.ts';
 import { tempDir } from './helpers.ts';
 
 interface Opened {

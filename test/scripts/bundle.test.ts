@@ -37,7 +37,7 @@ describe('the bundled daemon', () => {
     assert.ok(bundleFiles.length > 0, 'the binary runs the bundle');
     assert.ok(!urls.some((url) => url.includes('/node_modules/')), 'every dependency comes from the bundle');
     const inputs = bundleFiles.flatMap((url) => Object.keys(meta.outputs[url.replace(`file://${ROOT}/`, '')]?.inputs ?? {}));
-    assert.ok(inputs.includes('src/daemon.ts') && inputs.includes('src/config/walk-components.ts'), 'the map names the loaded modules');
+    assert.ok(inputs.includes('src/sidecar/daemon.ts') && inputs.includes('src/config/walk-components.ts'), 'the map names the loaded modules');
     assert.deepEqual(inputs.filter((input) => input.startsWith('src/collector/')), []);
     assert.deepEqual(inputs.filter((input) => /node_modules\/(node-fetch|jose|thread-stream|https-proxy-agent)\//.test(input)), []);
     // (node:net does load here: stderr is a pipe, as it is in a container.)

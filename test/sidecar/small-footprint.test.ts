@@ -2,9 +2,9 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { FOOTPRINT_FLAGS, LARGE_PARSE_BYTES } from '../src/small-footprint.ts';
+import { FOOTPRINT_FLAGS, LARGE_PARSE_BYTES } from '../../src/sidecar/small-footprint.ts';
 
-const MODULE = fileURLToPath(new URL('../src/small-footprint.ts', import.meta.url));
+const MODULE = fileURLToPath(new URL('../../src/sidecar/small-footprint.ts', import.meta.url));
 
 /**
  * Runs a hot function in a fresh Node under --trace-opt, then another after

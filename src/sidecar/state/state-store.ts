@@ -7,7 +7,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import * as nodeFs from 'node:fs/promises';
 import writeFileAtomic from 'write-file-atomic';
-import { UserError, errorCode, errorMessage } from '../lib/errors.ts';
+import { UserError, errorCode, errorMessage } from '../../lib/errors.ts';
 import { newState, parseState, serialiseState, STATE_FILE_NAME, type State } from './state.ts';
 
 export const LOCK_FILE_NAME = 'state.lock';

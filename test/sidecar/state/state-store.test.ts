@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, statSync, writeFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { StateStore, peekState } from '../../src/state/state-store.ts';
-import { UserError } from '../../src/lib/errors.ts';
+import { StateStore, peekState } from '../../../src/sidecar/state/state-store.ts';
+import { UserError } from '../../../src/lib/errors.ts';
 
 let counter = 0;
 const ids = () => `2f1d3a4b-5c6d-4e7f-8a9b-${String(++counter).padStart(12, '0')}`;

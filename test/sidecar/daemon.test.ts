@@ -4,13 +4,13 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { bundledCatalogue } from '../src/catalogue/load-catalogue.ts';
-import { runDaemon, type DaemonDeps } from '../src/daemon.ts';
-import { createLogger } from '../src/lib/logger.ts';
-import type { FetchLike } from '../src/report/send-report.ts';
-import { spreadOffsetMs } from '../src/report/schedule.ts';
-import { peekState } from '../src/state/state-store.ts';
-import { FakeClock, settle } from './helpers/fake-clock.ts';
+import { bundledCatalogue } from '../../src/catalogue/load-catalogue.ts';
+import { runDaemon, type DaemonDeps } from '../../src/sidecar/daemon.ts';
+import { createLogger } from '../../src/lib/logger.ts';
+import type { FetchLike } from '../../src/sidecar/send/send-report.ts';
+import { spreadOffsetMs } from '../../src/sidecar/schedule.ts';
+import { peekState } from '../../src/sidecar/state/state-store.ts';
+import { FakeClock, settle } from '../helpers/fake-clock.ts';
 
 const SECOND = 1000;
 

@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { sendReport, type FetchLike } from '../../src/report/send-report.ts';
-import { FakeClock } from '../helpers/fake-clock.ts';
+import { sendReport, type FetchLike } from '../../../src/sidecar/send/send-report.ts';
+import { FakeClock } from '../../helpers/fake-clock.ts';
 
 type Answer = { status: number; headers?: Record<string, string> } | Error;
 

@@ -3,7 +3,7 @@
  * this machine would expose every payload on the network, so it needs an
  * explicit --allow-insecure-endpoint.
  */
-import { UserError } from '../lib/errors.ts';
+import { UserError } from '../../lib/errors.ts';
 
 /**
  * `hostname` as a WHATWG URL gives it: an IPv4 address always in dotted

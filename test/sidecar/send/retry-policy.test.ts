@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { isRetryableStatus, parseRetryAfter, retryDelayMs, MAX_RETRY_AFTER_MS, MAX_BACKOFF_MS } from '../../src/report/retry-policy.ts';
+import { isRetryableStatus, parseRetryAfter, retryDelayMs, MAX_RETRY_AFTER_MS, MAX_BACKOFF_MS } from '../../../src/sidecar/send/retry-policy.ts';
 
 describe('isRetryableStatus', () => {
   const cases: [number, boolean][] = [[408, true], [429, true], [500, true], [502, true], [503, true], [400, false], [401, false], [404, false], [413, false], [415, false]];

@@ -10,7 +10,7 @@
  *   delay and the period.
  */
 import { createHash } from 'node:crypto';
-import type { State } from '../state/state.ts';
+import type { State } from './state/state.ts';
 
 export interface ScheduleSettings {
   delayMs: number;

@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseState, serialiseState, type State } from '../../src/state/state.ts';
+import { parseState, serialiseState, type State } from '../../../src/sidecar/state/state.ts';
 
 const state: State = {
   instanceId: '2f1d3a4b-5c6d-4e7f-8a9b-0c1d2e3f4a5b',

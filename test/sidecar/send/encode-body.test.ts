@@ -2,8 +2,8 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { generateKeyPairSync } from 'node:crypto';
 import { jwtVerify, decodeProtectedHeader } from 'jose';
-import { encodeBody } from '../../src/report/encode-body.ts';
-import type { Payload } from '../../src/report/payload.ts';
+import { encodeBody } from '../../../src/sidecar/send/encode-body.ts';
+import type { Payload } from '../../../src/sidecar/send/payload.ts';
 
 const payload: Payload = {
   id: '2f1d3a4b-5c6d-4e7f-8a9b-0c1d2e3f4a5b',

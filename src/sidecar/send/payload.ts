@@ -10,8 +10,8 @@
  * What is never sent: field values, labels, keys, paths, file names, names
  * not in the catalogue, environment values, hostnames or addresses.
  */
-import type { Category } from '../catalogue/catalogue.ts';
-import type { ComponentRef } from '../config/walk-components.ts';
+import type { Category } from '../../catalogue/catalogue.ts';
+import type { ComponentRef } from '../../config/walk-components.ts';
 
 export interface HostInfo {
   numCpu: number;

@@ -5,20 +5,20 @@
 import type { Agent } from 'node:http';
 import { resolve } from 'node:path';
 import type { KeyObject } from 'node:crypto';
-import type { Catalogue } from './catalogue/catalogue.ts';
-import { sleepUntil, type Clock } from './lib/clock.ts';
-import { ConfigMonitor } from './config/config-monitor.ts';
-import type { ConfigSources } from './config/resolve-config-files.ts';
-import { allComponents, type Summary } from './config/summarise.ts';
-import { formatDuration } from './lib/duration.ts';
-import type { Logger } from './lib/logger.ts';
-import type { Env } from './options.ts';
-import { encodeBody } from './report/encode-body.ts';
-import { buildPayload, type HostInfo } from './report/payload.ts';
-import { nextReportAt, spreadOffsetMs, type ScheduleSettings } from './report/schedule.ts';
-import { sendReport, type FetchLike } from './report/send-report.ts';
+import type { Catalogue } from '../catalogue/catalogue.ts';
+import { sleepUntil, type Clock } from '../lib/clock.ts';
+import { ConfigMonitor } from '../config/config-monitor.ts';
+import type { ConfigSources } from '../config/resolve-config-files.ts';
+import { allComponents, type Summary } from '../config/summarise.ts';
+import { formatDuration } from '../lib/duration.ts';
+import type { Logger } from '../lib/logger.ts';
+import type { Env } from '../options.ts';
+import { encodeBody } from './send/encode-body.ts';
+import { buildPayload, type HostInfo } from './send/payload.ts';
+import { nextReportAt, spreadOffsetMs, type ScheduleSettings } from './schedule.ts';
+import { sendReport, type FetchLike } from './send/send-report.ts';
 import { StateStore, type StateFs } from './state/state-store.ts';
-import type { WatchTargets, ConfigWatcher } from './watch/config-watcher.ts';
+import type { WatchTargets, ConfigWatcher } from './config-watcher.ts';
 
 export interface DaemonSettings extends ScheduleSettings {
   sources: ConfigSources;

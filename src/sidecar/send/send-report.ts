@@ -4,8 +4,8 @@
  * to another origin, and never a response body buffered whole.
  */
 import type { Agent } from 'node:http';
-import type { Clock } from '../lib/clock.ts';
-import { errorCode, errorMessage } from '../lib/errors.ts';
+import type { Clock } from '../../lib/clock.ts';
+import { errorCode, errorMessage } from '../../lib/errors.ts';
 import type { EncodedBody } from './encode-body.ts';
 import { isRetryableStatus, MAX_ATTEMPTS, parseRetryAfter, retryDelayMs } from './retry-policy.ts';
 

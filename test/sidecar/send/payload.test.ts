@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { buildPayload, hostInfoFrom } from '../../src/report/payload.ts';
+import { buildPayload, hostInfoFrom } from '../../../src/sidecar/send/payload.ts';
 
 describe('buildPayload', () => {
   const identity = { instanceId: '2f1d3a4b-5c6d-4e7f-8a9b-0c1d2e3f4a5b', firstStartedAt: Date.UTC(2026, 0, 1) };

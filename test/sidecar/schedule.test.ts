@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { instanceFraction, nextReportAt, spreadOffsetMs, MAX_SPREAD_FRACTION } from '../../src/report/schedule.ts';
-import type { State } from '../../src/state/state.ts';
+import { instanceFraction, nextReportAt, spreadOffsetMs, MAX_SPREAD_FRACTION } from '../../src/sidecar/schedule.ts';
+import type { State } from '../../src/sidecar/state/state.ts';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;

@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { isLoopbackHost, parseEndpoint } from '../../src/report/endpoint.ts';
-import { UserError } from '../../src/lib/errors.ts';
+import { isLoopbackHost, parseEndpoint } from '../../../src/sidecar/send/endpoint.ts';
+import { UserError } from '../../../src/lib/errors.ts';
 
 describe('parseEndpoint', () => {
   it('accepts https anywhere and http on this machine', () => {
