@@ -15,7 +15,7 @@ import { availableParallelism, cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
-import { openSqliteStorage } from '../src/collector/sqlite-storage.ts';
+import { openSqliteStorage } from '../src/collector/storage/sqlite-storage.ts';
 import type { Report } from '../src/collector/validate-report.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));

@@ -8,7 +8,7 @@ import { describeFsError } from '../config/read-config-file.ts';
 import { UserError, errorMessage } from '../lib/errors.ts';
 import { createLogger, type LogLevel } from '../lib/logger.ts';
 import { startCollector } from './server.ts';
-import { openStorage } from './storage.ts';
+import { openStorage } from './storage/storage.ts';
 import { createJwtReader, parsePublicKeys } from './verify-jwt.ts';
 
 export interface CollectOptions {

@@ -12,10 +12,10 @@ import { packagePath } from '../lib/package-path.ts';
 import type { CliDeps } from '../cli.ts';
 import { UserError } from '../lib/errors.ts';
 import { createLogger } from '../lib/logger.ts';
-import { analyse } from './analysis.ts';
-import { formatJson, formatTable } from './format-report.ts';
+import { analyse } from '../analysis/analyse.ts';
+import { formatJson, formatTable } from '../analysis/format-report.ts';
 import { startCollector } from './server.ts';
-import { openSqliteStorage } from './sqlite-storage.ts';
+import { openSqliteStorage } from './storage/sqlite-storage.ts';
 import { createJwtReader } from './verify-jwt.ts';
 
 export const BIN = packagePath('bin', 'connect-telemetry.js');

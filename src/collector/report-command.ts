@@ -5,10 +5,10 @@ import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import type { CliDeps } from '../cli.ts';
 import { UserError, errorMessage } from '../lib/errors.ts';
-import { analyse, type AnalysisOptions } from './analysis.ts';
+import { analyse, type AnalysisOptions } from '../analysis/analyse.ts';
 import { redactDb } from './collect-command.ts';
-import { formatCsv, formatJson, formatTable, type Format } from './format-report.ts';
-import { isPostgresUrl, openStorage } from './storage.ts';
+import { formatCsv, formatJson, formatTable, type Format } from '../analysis/format-report.ts';
+import { isPostgresUrl, openStorage } from './storage/storage.ts';
 
 export interface ReportOptions extends Omit<AnalysisOptions, 'now'> {
   db: string;
@@ -35,7 +35,7 @@ export async function renderReport(options: ReportOptions, now: number): Promise
       case 'csv':
         return formatCsv(analysis);
       case 'html': {
-        const { formatHtml } = await import('./html-report.ts');
+        const { formatHtml } = await import('../analysis/html-report.ts');
         return formatHtml(analysis);
       }
       default:

@@ -7,7 +7,7 @@ import type { CliDeps } from '../cli.ts';
 import { bundledCatalogue } from '../catalogue/load-catalogue.ts';
 import { describeFsError } from '../config/read-config-file.ts';
 import { UserError, errorMessage } from '../lib/errors.ts';
-import { DEMO_CONFIG_DIR, readConfigFiles, sendFleet, simulateFleet } from './simulate.ts';
+import { DEMO_CONFIG_DIR, readConfigFiles, sendFleet, simulateFleet } from '../simulator/simulate-fleet.ts';
 
 export interface SimulateOptions {
   endpoint: string;

@@ -7,10 +7,10 @@ import { describe, it, type TestContext } from 'node:test';
 import { SignJWT } from 'jose';
 import { createLogger } from '../../src/lib/logger.ts';
 import { startCollector, type RunningCollector } from '../../src/collector/server.ts';
-import { openSqliteStorage } from '../../src/collector/sqlite-storage.ts';
-import type { Storage } from '../../src/collector/storage.ts';
+import { openSqliteStorage } from '../../src/collector/storage/sqlite-storage.ts';
+import type { Storage } from '../../src/collector/storage/storage.ts';
 import { createJwtReader, parsePublicKeys } from '../../src/collector/verify-jwt.ts';
-import { tempDir } from './fleet.ts';
+import { tempDir } from '../helpers/fleet.ts';
 
 const payload = {
   id: '3f2504e0-4f89-41d3-9a0c-0305e82c3301',

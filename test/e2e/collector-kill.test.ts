@@ -6,8 +6,8 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { openSqliteStorage } from '../../src/collector/sqlite-storage.ts';
-import { tempDir } from '../collector/fleet.ts';
+import { openSqliteStorage } from '../../src/collector/storage/sqlite-storage.ts';
+import { tempDir } from '../helpers/fleet.ts';
 import { startCollect } from './collect-process.ts';
 
 const payload = (id: string) =>

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, it, type TestContext } from 'node:test';
-import { analyse, leastCount, type AnalysisOptions, type Pairing } from '../../src/collector/analysis.ts';
-import { openPostgresStorage } from '../../src/collector/postgres-storage.ts';
-import { openSqliteStorage } from '../../src/collector/sqlite-storage.ts';
-import type { Storage } from '../../src/collector/storage.ts';
-import { DAY, freshPostgres, NOW, storeFleet, tempDir } from './fleet.ts';
+import { analyse, leastCount, type AnalysisOptions, type Pairing } from '../../src/analysis/analyse.ts';
+import { openPostgresStorage } from '../../src/collector/storage/postgres-storage.ts';
+import { openSqliteStorage } from '../../src/collector/storage/sqlite-storage.ts';
+import type { Storage } from '../../src/collector/storage/storage.ts';
+import { DAY, freshPostgres, NOW, storeFleet, tempDir } from '../helpers/fleet.ts';
 
 const BASE: AnalysisOptions = { now: NOW, windowMs: 30 * DAY, minUptimeSeconds: 0, minSupport: 0.01, minConfidence: 0, limit: 0 };
 

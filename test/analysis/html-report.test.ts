@@ -4,10 +4,10 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, it } from 'node:test';
 import { chromium } from 'playwright-core';
-import { analyse } from '../../src/collector/analysis.ts';
-import { formatHtml } from '../../src/collector/html-report.ts';
-import { openSqliteStorage } from '../../src/collector/sqlite-storage.ts';
-import { DAY, NOW, storeFleet, tempDir } from './fleet.ts';
+import { analyse } from '../../src/analysis/analyse.ts';
+import { formatHtml } from '../../src/analysis/html-report.ts';
+import { openSqliteStorage } from '../../src/collector/storage/sqlite-storage.ts';
+import { DAY, NOW, storeFleet, tempDir } from '../helpers/fleet.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];

@@ -3,7 +3,7 @@
  * Pure: an Analysis in, a string out. Rounding happens only here, for
  * display; JSON keeps the exact ratios.
  */
-import type { Analysis, Pairing, PluginRef } from './analysis.ts';
+import type { Analysis, Pairing, PluginRef } from './analyse.ts';
 
 export const FORMATS = ['table', 'json', 'csv', 'html'] as const;
 export type Format = (typeof FORMATS)[number];

@@ -4,11 +4,11 @@ import { describe, it } from 'node:test';
 import { bundledCatalogue } from '../../src/catalogue/load-catalogue.ts';
 import { createLogger } from '../../src/lib/logger.ts';
 import { startCollector } from '../../src/collector/server.ts';
-import { DEMO_CONFIG_DIR, readConfigFiles, sendFleet, simulateFleet } from '../../src/collector/simulate.ts';
-import { openSqliteStorage } from '../../src/collector/sqlite-storage.ts';
+import { DEMO_CONFIG_DIR, readConfigFiles, sendFleet, simulateFleet } from '../../src/simulator/simulate-fleet.ts';
+import { openSqliteStorage } from '../../src/collector/storage/sqlite-storage.ts';
 import { validateReport } from '../../src/collector/validate-report.ts';
 import { createJwtReader } from '../../src/collector/verify-jwt.ts';
-import { NOW, tempDir } from './fleet.ts';
+import { NOW, tempDir } from '../helpers/fleet.ts';
 
 const config = (path: string, text: string) => ({ path, text });
 const ONE = config('a.yaml', 'input:\n  generate:\n    mapping: root = {}\noutput:\n  aws_s3:\n    bucket: b\n');

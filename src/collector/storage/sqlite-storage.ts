@@ -9,7 +9,7 @@ import { dirname } from 'node:path';
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
 import { loadSqlite } from './quiet-sqlite.ts';
 import { componentsJson, countComponents, SCHEMA_VERSION, type Row, type SqlValue, type Storage } from './storage.ts';
-import type { Report } from './validate-report.ts';
+import type { Report } from '../validate-report.ts';
 
 const MIGRATIONS: readonly string[] = [
   // 1: every report, the latest per instance and its components. Few indexes on

@@ -9,7 +9,7 @@
  * instances and their latest components.
  */
 import { formatDuration } from '../lib/duration.ts';
-import type { Row, SqlValue, Storage } from './storage.ts';
+import type { Row, SqlValue, Storage } from '../collector/storage/storage.ts';
 
 export interface PluginRef {
   type: string;

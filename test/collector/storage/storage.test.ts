@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, it, type TestContext } from 'node:test';
-import { numberPlaceholders, openPostgresStorage } from '../../src/collector/postgres-storage.ts';
-import { openSqliteStorage } from '../../src/collector/sqlite-storage.ts';
-import { countComponents, isPostgresUrl, SCHEMA_VERSION, type Storage } from '../../src/collector/storage.ts';
-import { DAY, freshPostgres, IDS, NOW, report, tempDir } from './fleet.ts';
+import { numberPlaceholders, openPostgresStorage } from '../../../src/collector/storage/postgres-storage.ts';
+import { openSqliteStorage } from '../../../src/collector/storage/sqlite-storage.ts';
+import { countComponents, isPostgresUrl, SCHEMA_VERSION, type Storage } from '../../../src/collector/storage/storage.ts';
+import { DAY, freshPostgres, IDS, NOW, report, tempDir } from '../../helpers/fleet.ts';
 
 type Opener = (t: TestContext) => Promise<{ open: () => Promise<Storage> } | undefined>;
 

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { TestContext } from 'node:test';
 import pg from 'pg';
 import type { Category } from '../../src/catalogue/catalogue.ts';
-import type { Storage } from '../../src/collector/storage.ts';
+import type { Storage } from '../../src/collector/storage/storage.ts';
 import type { Report } from '../../src/collector/validate-report.ts';
 
 export const HOUR = 3_600_000;

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, it, type TestContext } from 'node:test';
-import { analyse, type Analysis } from '../../src/collector/analysis.ts';
-import { formatCsv, formatJson, formatTable } from '../../src/collector/format-report.ts';
-import { openSqliteStorage } from '../../src/collector/sqlite-storage.ts';
-import { DAY, NOW, storeFleet, tempDir } from './fleet.ts';
+import { analyse, type Analysis } from '../../src/analysis/analyse.ts';
+import { formatCsv, formatJson, formatTable } from '../../src/analysis/format-report.ts';
+import { openSqliteStorage } from '../../src/collector/storage/sqlite-storage.ts';
+import { DAY, NOW, storeFleet, tempDir } from '../helpers/fleet.ts';
 
 async function fleetAnalysis(t: TestContext): Promise<Analysis> {
   const storage = await openSqliteStorage(join(tempDir(t), 'c.db'));

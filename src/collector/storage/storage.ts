@@ -9,7 +9,7 @@
  * - `instance_components`: the latest report's components per instance,
  *   one row per {type, name} with its number of occurrences.
  */
-import type { Report } from './validate-report.ts';
+import type { Report } from '../validate-report.ts';
 
 export type SqlValue = string | number | null;
 export type Row = Record<string, unknown>;
