@@ -74,7 +74,7 @@ const standIns: Plugin = {
 rmSync(OUT, { recursive: true, force: true });
 const result = await build({
   absWorkingDir: ROOT,
-  entryPoints: { 'connect-telemetry': 'src/main.ts' },
+  entryPoints: { 'connect-telemetry': 'src/cli/main.ts' },
   outdir: OUT,
   chunkNames: '[name]-[hash]',
   bundle: true,

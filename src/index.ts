@@ -1,4 +1,4 @@
-export { run } from './cli.ts';
+export { run } from './cli/program.ts';
 export { walkComponents, type ComponentRef } from './config/walk-components.ts';
 export { summarise, allComponents } from './config/summarise.ts';
 export { buildPayload, type Payload } from './sidecar/send/payload.ts';

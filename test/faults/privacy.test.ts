@@ -12,7 +12,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { bundledCatalogue } from '../../src/catalogue/load-catalogue.ts';
-import { run } from '../../src/cli.ts';
+import { run } from '../../src/cli/program.ts';
 import { allComponents, summarise } from '../../src/config/summarise.ts';
 import { readHostInfo } from '../../src/sidecar/send/host-info.ts';
 import { buildPayload, type Payload } from '../../src/sidecar/send/payload.ts';

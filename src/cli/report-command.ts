@@ -3,12 +3,12 @@
  */
 import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
-import type { CliDeps } from '../cli.ts';
+import type { CliDeps } from './program.ts';
 import { UserError, errorMessage } from '../lib/errors.ts';
 import { analyse, type AnalysisOptions } from '../analysis/analyse.ts';
 import { redactDb } from './collect-command.ts';
 import { formatCsv, formatJson, formatTable, type Format } from '../analysis/format-report.ts';
-import { isPostgresUrl, openStorage } from './storage/storage.ts';
+import { isPostgresUrl, openStorage } from '../collector/storage/storage.ts';
 
 export interface ReportOptions extends Omit<AnalysisOptions, 'now'> {
   db: string;

@@ -9,7 +9,7 @@ import { parseDuration } from '../lib/duration.ts';
 import { UserError } from '../lib/errors.ts';
 import { LOG_LEVELS, type LogLevel } from '../lib/logger.ts';
 import type { PluginRef } from '../analysis/analyse.ts';
-import { PLUGIN_NAME } from './validate-report.ts';
+import { PLUGIN_NAME } from '../collector/validate-report.ts';
 
 type Env = Readonly<Record<string, string | undefined>>;
 

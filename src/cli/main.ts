@@ -2,7 +2,7 @@
  * The process edge: real streams, real environment, signals. Everything
  * else receives these as arguments.
  */
-import { run } from './cli.ts';
+import { run } from './program.ts';
 
 export async function main(argv: readonly string[] = process.argv.slice(2)): Promise<void> {
   const controller = new AbortController();

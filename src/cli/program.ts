@@ -5,11 +5,11 @@
  */
 import { randomUUID } from 'node:crypto';
 import { Command, CommanderError, Option } from 'commander';
-import { UserError, errorMessage } from './lib/errors.ts';
-import { registerCollectorCommands } from './commands/register-collector.ts';
-import { resolveRunOptions, type Env, type RawOptions } from './options.ts';
-import { preferSmallFootprint } from './sidecar/small-footprint.ts';
-import { VERSION } from './lib/version.ts';
+import { UserError, errorMessage } from '../lib/errors.ts';
+import { registerCollectorCommands } from './collector-commands.ts';
+import { resolveRunOptions, type Env, type RawOptions } from './run-options.ts';
+import { preferSmallFootprint } from '../sidecar/small-footprint.ts';
+import { VERSION } from '../lib/version.ts';
 
 export interface CliDeps {
   env: Env;
@@ -57,10 +57,10 @@ function buildProgram(deps: CliDeps, setExit: (code: number) => void): Command {
       const options = resolveRunOptions(raw, deps.env);
       if (options.dryRun) {
         const [{ dryRun }, sources, catalogue, host] = await Promise.all([
-          import('./commands/dry-run.ts'),
+          import('./dry-run-command.ts'),
           configSources(options.configs, options.resources, deps),
           loadCatalogueFor(options.schema),
-          import('./sidecar/send/host-info.ts'),
+          import('../sidecar/send/host-info.ts'),
         ]);
         await dryRun(sources, options.stateDir, catalogue, {
           cwd: deps.cwd,
@@ -74,7 +74,7 @@ function buildProgram(deps: CliDeps, setExit: (code: number) => void): Command {
         return;
       }
       preferSmallFootprint();
-      const { startDaemonFromCli } = await import('./daemon-main.ts');
+      const { startDaemonFromCli } = await import('./run-command.ts');
       setExit(await startDaemonFromCli(options, deps));
     });
 
@@ -84,7 +84,7 @@ function buildProgram(deps: CliDeps, setExit: (code: number) => void): Command {
     .action(async (raw: { config?: string[]; resources?: string[]; schema?: string; json?: boolean }) => {
       const options = resolveRunOptions({ config: raw.config, resources: raw.resources, schema: raw.schema } as RawOptions, deps.env);
       const [{ inspect }, sources, catalogue] = await Promise.all([
-        import('./commands/inspect.ts'),
+        import('./inspect-command.ts'),
         configSources(options.configs, options.resources, deps),
         loadCatalogueFor(options.schema),
       ]);
@@ -103,7 +103,7 @@ function buildProgram(deps: CliDeps, setExit: (code: number) => void): Command {
     .option('--json', 'print JSON')
     .action(async (raw: RawOptions & { json?: boolean }) => {
       const options = resolveRunOptions(raw, deps.env);
-      const { status } = await import('./commands/status.ts');
+      const { status } = await import('./status-command.ts');
       await status(options, { json: raw.json === true, now: Date.now, stdout: deps.stdout });
     });
 
@@ -113,14 +113,14 @@ function buildProgram(deps: CliDeps, setExit: (code: number) => void): Command {
 
 async function configSources(configs: string[], resources: string[], deps: CliDeps) {
   if (configs.length > 0) return { configs, resources };
-  const { requireDefaultConfig } = await import('./config/find-default-config.ts');
+  const { requireDefaultConfig } = await import('../config/find-default-config.ts');
   const found = await requireDefaultConfig(deps.cwd);
   deps.stderr(`using config ${found} (Connect's default location)\n`);
   return { configs: [found], resources };
 }
 
 async function loadCatalogueFor(schema: string | undefined) {
-  const { loadCatalogue } = await import('./catalogue/load-catalogue.ts');
+  const { loadCatalogue } = await import('../catalogue/load-catalogue.ts');
   return loadCatalogue(schema);
 }
 

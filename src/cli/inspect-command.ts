@@ -2,7 +2,7 @@
 import type { Catalogue } from '../catalogue/catalogue.ts';
 import { loadConfigs } from '../config/load-configs.ts';
 import type { ConfigSources } from '../config/resolve-config-files.ts';
-import type { Env } from '../options.ts';
+import type { Env } from './run-options.ts';
 import { formatSummaryTable } from './summary-table.ts';
 
 export interface InspectDeps {

@@ -5,9 +5,9 @@
  */
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { parseDuration } from './lib/duration.ts';
-import { UserError } from './lib/errors.ts';
-import { LOG_LEVELS, type LogLevel } from './lib/logger.ts';
+import { parseDuration } from '../lib/duration.ts';
+import { UserError } from '../lib/errors.ts';
+import { LOG_LEVELS, type LogLevel } from '../lib/logger.ts';
 
 export type Env = Readonly<Record<string, string | undefined>>;
 

@@ -1,6 +1,6 @@
 /** `status`: the persisted identity and schedule, read without locking. */
 import { formatDuration } from '../lib/duration.ts';
-import type { RunOptions } from '../options.ts';
+import type { RunOptions } from './run-options.ts';
 import { nextReportAt } from '../sidecar/schedule.ts';
 import { peekState } from '../sidecar/state/state-store.ts';
 

@@ -3,7 +3,7 @@
  */
 import { createPrivateKey } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import type { CliDeps } from '../cli.ts';
+import type { CliDeps } from './program.ts';
 import { bundledCatalogue } from '../catalogue/load-catalogue.ts';
 import { describeFsError } from '../config/read-config-file.ts';
 import { UserError, errorMessage } from '../lib/errors.ts';

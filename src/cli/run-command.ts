@@ -7,22 +7,22 @@
 import { createPrivateKey, randomUUID, type KeyObject } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import { pino } from 'pino';
-import type { CliDeps } from './cli.ts';
-import { systemClock } from './lib/clock.ts';
-import { runDaemon, untilAborted } from './sidecar/daemon.ts';
-import { UserError, errorMessage } from './lib/errors.ts';
-import { createLogger, type Logger } from './lib/logger.ts';
-import type { RunOptions } from './options.ts';
-import { parseEndpoint } from './sidecar/send/endpoint.ts';
-import { USER_AGENT } from './lib/version.ts';
-import { describeFsError } from './config/read-config-file.ts';
-import type { FetchLike } from './sidecar/send/send-report.ts';
-import { loadCatalogue } from './catalogue/load-catalogue.ts';
-import { readHostInfo } from './sidecar/send/host-info.ts';
-import { watchConfig } from './sidecar/config-watcher.ts';
-import { requireDefaultConfig } from './config/find-default-config.ts';
+import type { CliDeps } from './program.ts';
+import { systemClock } from '../lib/clock.ts';
+import { runDaemon, untilAborted } from '../sidecar/daemon.ts';
+import { UserError, errorMessage } from '../lib/errors.ts';
+import { createLogger, type Logger } from '../lib/logger.ts';
+import type { RunOptions } from './run-options.ts';
+import { parseEndpoint } from '../sidecar/send/endpoint.ts';
+import { USER_AGENT } from '../lib/version.ts';
+import { describeFsError } from '../config/read-config-file.ts';
+import type { FetchLike } from '../sidecar/send/send-report.ts';
+import { loadCatalogue } from '../catalogue/load-catalogue.ts';
+import { readHostInfo } from '../sidecar/send/host-info.ts';
+import { watchConfig } from '../sidecar/config-watcher.ts';
+import { requireDefaultConfig } from '../config/find-default-config.ts';
 import { getProxyForUrl } from 'proxy-from-env';
-import { beforeParsing } from './sidecar/small-footprint.ts';
+import { beforeParsing } from '../sidecar/small-footprint.ts';
 
 async function loadSigningKey(path: string, logger: Logger): Promise<KeyObject> {
   let pem: string;

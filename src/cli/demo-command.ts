@@ -9,14 +9,14 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { packagePath } from '../lib/package-path.ts';
-import type { CliDeps } from '../cli.ts';
+import type { CliDeps } from './program.ts';
 import { UserError } from '../lib/errors.ts';
 import { createLogger } from '../lib/logger.ts';
 import { analyse } from '../analysis/analyse.ts';
 import { formatJson, formatTable } from '../analysis/format-report.ts';
-import { startCollector } from './server.ts';
-import { openSqliteStorage } from './storage/sqlite-storage.ts';
-import { createJwtReader } from './verify-jwt.ts';
+import { startCollector } from '../collector/server.ts';
+import { openSqliteStorage } from '../collector/storage/sqlite-storage.ts';
+import { createJwtReader } from '../collector/verify-jwt.ts';
 
 export const BIN = packagePath('bin', 'connect-telemetry.js');
 

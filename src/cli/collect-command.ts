@@ -3,13 +3,13 @@
  * shutdown signal; then drains requests in flight and commits what is pending.
  */
 import { readFile } from 'node:fs/promises';
-import type { CliDeps } from '../cli.ts';
+import type { CliDeps } from './program.ts';
 import { describeFsError } from '../config/read-config-file.ts';
 import { UserError, errorMessage } from '../lib/errors.ts';
 import { createLogger, type LogLevel } from '../lib/logger.ts';
-import { startCollector } from './server.ts';
-import { openStorage } from './storage/storage.ts';
-import { createJwtReader, parsePublicKeys } from './verify-jwt.ts';
+import { startCollector } from '../collector/server.ts';
+import { openStorage } from '../collector/storage/storage.ts';
+import { createJwtReader, parsePublicKeys } from '../collector/verify-jwt.ts';
 
 export interface CollectOptions {
   listen: { host: string; port: number };

@@ -4,12 +4,12 @@
  * lazily so the sidecar daemon never loads collector code.
  */
 import { Option, type Command } from 'commander';
-import type { CliDeps } from '../cli.ts';
+import type { CliDeps } from './program.ts';
 
 const repeat = (value: string, previous: string[] | undefined) => [...(previous ?? []), value];
 
 /** Loaded only inside actions: parsing flags needs it, the daemon does not. */
-const options = () => import('../collector/collector-options.ts');
+const options = () => import('./collector-options.ts');
 
 export function registerCollectorCommands(program: Command, deps: CliDeps, setExit: (code: number) => void): void {
   program
@@ -22,7 +22,7 @@ export function registerCollectorCommands(program: Command, deps: CliDeps, setEx
     .option('--log-level <level>', 'fatal, error, warn, info, debug, trace or silent [CONNECT_TELEMETRY_LOG_LEVEL] (default: info)')
     .action(async (raw: { listen?: string; db?: string; publicKey?: string[]; maxBody: string; logLevel?: string }) => {
       const o = await options();
-      const { collect } = await import('../collector/collect-command.ts');
+      const { collect } = await import('./collect-command.ts');
       setExit(
         await collect(
           {
@@ -52,7 +52,7 @@ export function registerCollectorCommands(program: Command, deps: CliDeps, setEx
     .option('--out <file>', 'write to this file instead of standard output')
     .action(async (raw: { db?: string; window: string; minUptime: string; minSupport: string; minConfidence: string; plugin?: string; then?: string; limit: string; format: 'table' | 'json' | 'csv' | 'html'; out?: string }) => {
       const o = await options();
-      const { report } = await import('../collector/report-command.ts');
+      const { report } = await import('./report-command.ts');
       const windowMs = o.durationFlag('window', raw.window);
       if (windowMs < 1) throw new (await import('../lib/errors.ts')).UserError('--window must be longer than zero');
       setExit(
@@ -86,7 +86,7 @@ export function registerCollectorCommands(program: Command, deps: CliDeps, setEx
     .option('--signing-key <pem>', 'RSA private key: send RS256 JWTs (text/plain) as Connect does')
     .action(async (raw: { endpoint: string; instances: string; config?: string[]; concurrency: string; seed: string; signingKey?: string }) => {
       const o = await options();
-      const { simulate } = await import('../collector/simulate-command.ts');
+      const { simulate } = await import('./simulate-command.ts');
       setExit(
         await simulate(
           {
@@ -111,7 +111,7 @@ export function registerCollectorCommands(program: Command, deps: CliDeps, setEx
     .addOption(new Option('--format <format>', 'output format').choices(['table', 'json']).default('table'))
     .action(async (raw: { rounds: string; timeout: string; format: 'table' | 'json' }) => {
       const o = await options();
-      const { demo } = await import('../collector/demo.ts');
+      const { demo } = await import('./demo-command.ts');
       const { DEMO_CONFIG_DIR } = await import('../simulator/simulate-fleet.ts');
       setExit(await demo({ rounds: Math.max(1, o.parseCount('rounds', raw.rounds)), timeoutMs: o.durationFlag('timeout', raw.timeout), format: raw.format, configDir: DEMO_CONFIG_DIR }, deps));
     });

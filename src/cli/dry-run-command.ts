@@ -9,7 +9,7 @@ import { loadConfigs } from '../config/load-configs.ts';
 import type { ConfigSources } from '../config/resolve-config-files.ts';
 import { buildPayload, type HostInfo } from '../sidecar/send/payload.ts';
 import { peekState } from '../sidecar/state/state-store.ts';
-import type { Env } from '../options.ts';
+import type { Env } from './run-options.ts';
 
 export interface DryRunDeps {
   cwd: string;
