@@ -4,10 +4,10 @@
  * any Connect version can walk their configs with their own component set.
  * Pure: parsed JSON in, catalogue data out.
  */
+import { isObject } from '../lib/is-object.ts';
 import { CATEGORIES, isCategory, type CatalogueData, type CategoryData, type Category, type SlotSpec } from './catalogue.ts';
 
 type Json = Record<string, unknown>;
-const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** Root fields that hold components; `tests`, `http`, `logger`… are never walked. */
 const ROOT_COMPONENT_FIELDS = new Set([

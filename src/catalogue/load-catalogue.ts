@@ -2,7 +2,7 @@
  * The thin edge of the catalogue: the bundled file, or a user's JSON schema.
  */
 import { readFile } from 'node:fs/promises';
-import { UserError } from '../lib/errors.ts';
+import { UserError, errorMessage } from '../lib/errors.ts';
 import { describeFsError } from '../config/read-config-file.ts';
 import { createCatalogue, type Catalogue, type CatalogueData } from './catalogue.ts';
 import bundled from './connect-4.112.0.json' with { type: 'json' };
@@ -26,7 +26,7 @@ export async function loadCatalogue(schemaPath?: string): Promise<Catalogue> {
     json = JSON.parse(text);
   } catch (error) {
     throw new UserError(
-      `${schemaPath} is not JSON (${error instanceof Error ? error.message : String(error)}); ` +
+      `${schemaPath} is not JSON (${errorMessage(error)}); ` +
         'produce it with `rpk connect list --format jsonschema > schema.json`',
     );
   }

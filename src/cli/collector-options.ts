@@ -6,7 +6,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { isCategory } from '../catalogue/catalogue.ts';
 import { parseDuration } from '../lib/duration.ts';
-import { UserError } from '../lib/errors.ts';
+import { UserError, errorMessage } from '../lib/errors.ts';
 import { LOG_LEVELS, type LogLevel } from '../lib/logger.ts';
 import type { PluginRef } from '../analysis/analyse.ts';
 import { PLUGIN_NAME } from '../collector/validate-report.ts';
@@ -60,7 +60,7 @@ export function durationFlag(flag: string, text: string): number {
   try {
     return parseDuration(text);
   } catch (error) {
-    throw new UserError(`--${flag}: ${error instanceof Error ? error.message : String(error)}`);
+    throw new UserError(`--${flag}: ${errorMessage(error)}`);
   }
 }
 

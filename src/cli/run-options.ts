@@ -6,7 +6,7 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { parseDuration } from '../lib/duration.ts';
-import { UserError } from '../lib/errors.ts';
+import { UserError, errorMessage } from '../lib/errors.ts';
 import { LOG_LEVELS, type LogLevel } from '../lib/logger.ts';
 
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -95,7 +95,7 @@ function duration(flag: string, value: string): number {
   try {
     return parseDuration(value);
   } catch (error) {
-    throw new UserError(`--${flag}: ${error instanceof Error ? error.message : String(error)}`);
+    throw new UserError(`--${flag}: ${errorMessage(error)}`);
   }
 }
 

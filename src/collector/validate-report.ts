@@ -5,6 +5,7 @@
  * never stored.
  */
 import { isCategory, type Category } from '../catalogue/catalogue.ts';
+import { isObject } from '../lib/is-object.ts';
 
 export interface ReportComponent {
   type: Category;
@@ -38,9 +39,6 @@ export const PLUGIN_NAME = /^[a-z0-9_]+$/;
 const MAX_NAME = 128;
 // Go's GOARCH/GOOS words; short and plain so nothing else can ride along.
 const GO_WORD = /^[a-z0-9_]{1,32}$/;
-
-const isObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 const isCount = (value: unknown): value is number => typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
 

@@ -6,6 +6,7 @@
  */
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import { compactVerify, decodeJwt, errors } from 'jose';
+import { errorMessage } from '../lib/errors.ts';
 
 export type JwtResult = { ok: true; claims: unknown } | { ok: false; status: 400 | 401; reason: string };
 
@@ -22,7 +23,7 @@ export function parsePublicKeys(pems: readonly { source: string; pem: string }[]
     try {
       key = createPublicKey(pem);
     } catch (error) {
-      throw new Error(`${source} is not a PEM public key (${error instanceof Error ? error.message : String(error)})`, { cause: error });
+      throw new Error(`${source} is not a PEM public key (${errorMessage(error)})`, { cause: error });
     }
     if (key.asymmetricKeyType !== 'rsa') throw new Error(`${source} is a ${key.asymmetricKeyType ?? 'non-RSA'} key; RS256 needs an RSA key`);
     return key;
@@ -56,7 +57,7 @@ export function createJwtReader(keys: readonly KeyObject[]): JwtReader {
           // (a bad header, a wrong algorithm, bad claims) fails the same for all keys.
           if (error instanceof errors.JWSSignatureVerificationFailed) continue;
           if (error instanceof SyntaxError || error instanceof TypeError) return { ok: false, status: 400, reason: 'the JWT claims are not JSON' };
-          return { ok: false, status: 401, reason: `the JWT was refused (${error instanceof Error ? error.message : String(error)})` };
+          return { ok: false, status: 401, reason: `the JWT was refused (${errorMessage(error)})` };
         }
       }
       return { ok: false, status: 401, reason: 'the JWT is not signed by any of the configured keys' };

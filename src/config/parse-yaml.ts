@@ -3,6 +3,7 @@
  * parser (go-yaml v3) accepts. Pure: text in, tree or error out.
  */
 import { Composer, Lexer, LineCounter, Parser, type Document, type YAMLError } from 'yaml';
+import { errorMessage } from '../lib/errors.ts';
 
 export class YamlSyntaxError extends Error {
   readonly line: number | undefined;
@@ -150,7 +151,7 @@ export function parseYaml(source: string): ParsedYaml {
       return { tree: first.toJS({ maxAliasCount: MAX_ALIAS_COUNT }), ignoredDocuments: list.length - 1 };
     } catch (cause) {
       if (isStackOverflow(cause)) throw new YamlSyntaxError(`invalid YAML: ${NESTED_TOO_DEEPLY}`);
-      throw new YamlSyntaxError(`invalid YAML: ${withoutSourceText(firstLine(cause instanceof Error ? cause.message : String(cause)))}`);
+      throw new YamlSyntaxError(`invalid YAML: ${withoutSourceText(firstLine(errorMessage(cause)))}`);
     }
   }
 }

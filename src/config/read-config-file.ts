@@ -4,7 +4,7 @@
  */
 import { constants } from 'node:fs';
 import { open } from 'node:fs/promises';
-import { UserError, errorCode } from '../lib/errors.ts';
+import { UserError, errorCode, errorMessage } from '../lib/errors.ts';
 
 /**
  * Larger files are refused before reading: real configs are a few kilobytes.
@@ -28,7 +28,7 @@ export function describeFsError(error: unknown, path: string, what = 'config fil
     case 'ENOTDIR':
       return new UserError(`no such ${what}: ${path} (a parent is not a directory)`, { cause: error });
     default:
-      return new UserError(`cannot read ${what} ${path}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+      return new UserError(`cannot read ${what} ${path}: ${errorMessage(error)}`, { cause: error });
   }
 }
 

@@ -5,6 +5,7 @@
  */
 import type { Catalogue, Category } from '../catalogue/catalogue.ts';
 import { UserError } from '../lib/errors.ts';
+import { isObject } from '../lib/is-object.ts';
 import { interpolate } from './interpolate.ts';
 import { parseYaml, YamlSyntaxError } from './parse-yaml.ts';
 import type { ConfigRole } from './resolve-config-files.ts';
@@ -33,8 +34,6 @@ export interface Summary {
 const STREAM_DEFAULTS: readonly Category[] = ['input', 'buffer', 'output'];
 const INSTANCE_DEFAULTS: readonly Category[] = ['metrics', 'tracer'];
 
-const isMapping = (value: unknown) => typeof value === 'object' && value !== null && !Array.isArray(value);
-
 export function summariseText(config: ConfigText, catalogue: Catalogue, env: Readonly<Record<string, string | undefined>>): FileComponents {
   let parsed;
   try {
@@ -44,7 +43,7 @@ export function summariseText(config: ConfigText, catalogue: Catalogue, env: Rea
     throw error;
   }
   const { tree, ignoredDocuments } = parsed;
-  if (tree !== null && tree !== undefined && !isMapping(tree)) {
+  if (tree !== null && tree !== undefined && !isObject(tree)) {
     const kind = Array.isArray(tree) ? 'a list' : `a ${typeof tree}`;
     throw new UserError(`${config.path}: a config must be a YAML mapping (key: value), but this file holds ${kind}`);
   }

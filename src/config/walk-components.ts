@@ -5,6 +5,7 @@
  * Pure: a parsed tree and a catalogue in, a list of components out.
  */
 import type { Catalogue, Category, Slot } from '../catalogue/catalogue.ts';
+import { isObject } from '../lib/is-object.ts';
 
 export interface ComponentRef {
   category: Category;
@@ -41,8 +42,6 @@ export class WalkLimitError extends Error {}
 
 type Mapping = Record<string, unknown>;
 
-const isMapping = (value: unknown): value is Mapping =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /**
  * Calls `found` with every value the slot's steps lead to and the path
@@ -59,7 +58,7 @@ function followSlot(value: unknown, slot: Slot, found: (node: unknown, segments:
       return;
     }
     if (step.kind === 'key') {
-      if (!isMapping(current)) return;
+      if (!isObject(current)) return;
       const next = current[step.key];
       if (next === undefined || next === null) return;
       segments.push(step.key);
@@ -72,7 +71,7 @@ function followSlot(value: unknown, slot: Slot, found: (node: unknown, segments:
         follow(current[i], stepIndex + 1);
         segments.pop();
       }
-    } else if (isMapping(current)) {
+    } else if (isObject(current)) {
       for (const key of Object.keys(current)) {
         segments.push(key);
         follow(current[key], stepIndex + 1);
@@ -111,7 +110,7 @@ export function walkComponents(root: unknown, catalogue: Catalogue, options: Wal
   // (`pipeline.processors.3`): deeper paths can hold user-chosen map keys,
   // such as workflow branch names.
   const visit = (node: unknown, category: Category, path: string, depth: number, top: string): void => {
-    if (!isMapping(node)) return;
+    if (!isObject(node)) return;
     if (depth > maxDepth) throw new WalkLimitError(`components are nested more than ${maxDepth} levels deep under ${top}`);
     if (ancestors.has(node)) throw new WalkLimitError(`the config refers to itself through an alias under ${top}`);
     const written = componentName(node, category, catalogue);
@@ -133,14 +132,14 @@ export function walkComponents(root: unknown, catalogue: Catalogue, options: Wal
     ancestors.delete(node);
   };
 
-  const tree = isMapping(root) ? root : {};
+  const tree = isObject(root) ? root : {};
   for (const slot of catalogue.rootSlots) {
     if (options.resourcesOnly && !/_resources\b/.test(slot.path)) continue;
     const defaultName = catalogue.defaultsWhenAbsent[slot.category];
     const rootKey = slot.steps[0]?.kind === 'key' ? slot.steps[0].key : undefined;
     const countsDefault =
       options.defaults === true || (Array.isArray(options.defaults) && options.defaults.includes(slot.category));
-    const present = rootKey !== undefined && isMapping(tree[rootKey]) && Object.keys(tree[rootKey]).length > 0;
+    const present = rootKey !== undefined && isObject(tree[rootKey]) && Object.keys(tree[rootKey]).length > 0;
     if (!present && countsDefault && defaultName !== undefined && slot.steps.length === 1) {
       found.push({ category: slot.category, name: defaultName, path: slot.path, known: true, defaulted: true });
       continue;

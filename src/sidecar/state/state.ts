@@ -2,6 +2,7 @@
  * The persisted identity of an instance, and its parsing and serialising.
  * Pure: text in, validated state (or a reason) out.
  */
+import { isObject } from '../../lib/is-object.ts';
 
 export const STATE_FORMAT_VERSION = 1;
 export const STATE_FILE_NAME = 'state.json';
@@ -34,9 +35,6 @@ interface StateFile {
 const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
 export type ParsedState = { ok: true; state: State } | { ok: false; reason: string };
-
-const isObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 function parseTime(value: unknown): number | undefined {
   if (typeof value !== 'string') return undefined;
