@@ -3,7 +3,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { UserError, errorMessage } from '../lib/errors.ts';
-import { describeFsError } from '../config/read-config-file.ts';
+import { describeFsError } from '../lib/fs-errors.ts';
 import { createCatalogue, type Catalogue, type CatalogueData } from './catalogue.ts';
 import bundled from './connect-4.112.0.json' with { type: 'json' };
 

@@ -4,7 +4,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import type { CliDeps } from './program.ts';
-import { describeFsError } from '../config/read-config-file.ts';
+import { describeFsError } from '../lib/fs-errors.ts';
 import { UserError, errorMessage } from '../lib/errors.ts';
 import { createLogger, type LogLevel } from '../lib/logger.ts';
 import { startCollector } from '../collector/server.ts';

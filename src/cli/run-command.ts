@@ -15,7 +15,7 @@ import { createLogger, type Logger } from '../lib/logger.ts';
 import type { RunOptions } from './run-options.ts';
 import { parseEndpoint } from '../sidecar/send/endpoint.ts';
 import { USER_AGENT } from '../lib/version.ts';
-import { describeFsError } from '../config/read-config-file.ts';
+import { describeFsError } from '../lib/fs-errors.ts';
 import type { FetchLike } from '../sidecar/send/send-report.ts';
 import { loadCatalogue } from '../catalogue/load-catalogue.ts';
 import { readHostInfo } from '../sidecar/send/host-info.ts';

@@ -5,7 +5,7 @@ import { createPrivateKey } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { CliDeps } from './program.ts';
 import { bundledCatalogue } from '../catalogue/load-catalogue.ts';
-import { describeFsError } from '../config/read-config-file.ts';
+import { describeFsError } from '../lib/fs-errors.ts';
 import { UserError, errorMessage } from '../lib/errors.ts';
 import { DEMO_CONFIG_DIR, readConfigFiles, sendFleet, simulateFleet } from '../simulator/simulate-fleet.ts';
 

@@ -4,7 +4,8 @@
  */
 import { constants } from 'node:fs';
 import { open } from 'node:fs/promises';
-import { UserError, errorCode, errorMessage } from '../lib/errors.ts';
+import { UserError } from '../lib/errors.ts';
+import { describeFsError } from '../lib/fs-errors.ts';
 
 /**
  * Larger files are refused before reading: real configs are a few kilobytes.
@@ -13,24 +14,6 @@ import { UserError, errorCode, errorMessage } from '../lib/errors.ts';
  * parse-yaml.ts), since memory grows with tokens rather than with bytes.
  */
 export const MAX_CONFIG_BYTES = 8 * 1024 * 1024;
-
-export function describeFsError(error: unknown, path: string, what = 'config file'): UserError {
-  switch (errorCode(error)) {
-    case 'ENOENT':
-      return new UserError(`no such ${what}: ${path}`, { cause: error });
-    case 'EACCES':
-    case 'EPERM':
-      return new UserError(`cannot read ${what} ${path}: permission denied`, { cause: error });
-    case 'ELOOP':
-      return new UserError(`cannot read ${what} ${path}: too many levels of symbolic links`, { cause: error });
-    case 'EISDIR':
-      return new UserError(`${path} is a directory, expected a ${what}`, { cause: error });
-    case 'ENOTDIR':
-      return new UserError(`no such ${what}: ${path} (a parent is not a directory)`, { cause: error });
-    default:
-      return new UserError(`cannot read ${what} ${path}: ${errorMessage(error)}`, { cause: error });
-  }
-}
 
 export async function readConfigFile(path: string, maxBytes = MAX_CONFIG_BYTES): Promise<string> {
   let handle;

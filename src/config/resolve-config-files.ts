@@ -7,7 +7,7 @@
 import { glob, readdir, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { UserError } from '../lib/errors.ts';
-import { describeFsError } from './read-config-file.ts';
+import { describeFsError } from '../lib/fs-errors.ts';
 
 export type ConfigRole = 'main' | 'stream' | 'resource';
 

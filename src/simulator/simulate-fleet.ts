@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { packagePath } from '../lib/package-path.ts';
 import { SignJWT } from 'jose';
 import type { Catalogue } from '../catalogue/catalogue.ts';
-import { describeFsError } from '../config/read-config-file.ts';
+import { describeFsError } from '../lib/fs-errors.ts';
 import { allComponents, summarise } from '../config/summarise.ts';
 import { buildPayload, type HostInfo, type Payload } from '../sidecar/send/payload.ts';
 
