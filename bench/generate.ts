@@ -7,7 +7,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Catalogue, Category } from '../src/catalogue/catalogue.ts';
-import { seededRandom } from '../src/simulator/simulate-fleet.ts';
+import { seededRandom } from '../src/lib/random.ts';
 
 interface Names {
   leaf: Record<'input' | 'processor' | 'output', string[]>;

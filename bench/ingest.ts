@@ -17,6 +17,7 @@ import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { openSqliteStorage } from '../src/collector/storage/sqlite-storage.ts';
 import type { Report } from '../src/collector/validate-report.ts';
+import { seededRandom } from '../src/lib/random.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const BIN = join(ROOT, 'bin', 'connect-telemetry.js');
@@ -71,8 +72,7 @@ const stop = (child: ChildProcess) => new Promise<void>((resolve) => (child.exit
 async function fillFleet(path: string, instances: number): Promise<void> {
   const storage = await openSqliteStorage(path);
   const now = Date.now();
-  let seed = 42;
-  const random = () => ((seed = (seed * 48271) % 2_147_483_647) / 2_147_483_647);
+  const random = seededRandom(42);
   const categories = ['input', 'processor', 'processor', 'processor', 'output', 'cache'] as const;
   let batch: Promise<void>[] = [];
   for (let i = 0; i < instances; i++) {

@@ -11,6 +11,7 @@ import type { KeyObject } from 'node:crypto';
 import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { packagePath } from '../lib/package-path.ts';
+import { pickWeighted, seededRandom, seededUuid } from '../lib/random.ts';
 import { SignJWT } from 'jose';
 import type { Catalogue } from '../catalogue/catalogue.ts';
 import { describeFsError } from '../lib/fs-errors.ts';
@@ -31,37 +32,6 @@ const PLATFORMS: readonly HostInfo[] = [
 ];
 const PLATFORM_WEIGHTS = [5, 3, 3, 1, 1];
 
-/** mulberry32: a small seeded generator, so a seed gives the same fleet every time. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
-
-function pick<T>(items: readonly T[], weights: readonly number[], random: () => number): T {
-  const total = weights.reduce((a, b) => a + b, 0);
-  let r = random() * total;
-  for (let i = 0; i < items.length; i++) {
-    r -= weights[i] ?? 0;
-    if (r < 0) return items[i] as T;
-  }
-  return items[items.length - 1] as T;
-}
-
-/** A version-4 UUID drawn from the seeded generator. */
-function uuid(random: () => number): string {
-  const hex = Array.from({ length: 32 }, () => Math.floor(random() * 16).toString(16));
-  hex[12] = '4';
-  hex[16] = (8 + Math.floor(random() * 4)).toString(16);
-  const h = hex.join('');
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
-}
-
 /** Payloads for `count` instances. Pure: configs, catalogue, seed and clock in. */
 export function simulateFleet(configs: readonly ConfigFile[], catalogue: Catalogue, count: number, seed: number, now: number): Payload[] {
   if (configs.length === 0) throw new Error('no configs to simulate');
@@ -71,11 +41,11 @@ export function simulateFleet(configs: readonly ConfigFile[], catalogue: Catalog
   const random = seededRandom(seed);
   const payloads: Payload[] = [];
   for (let i = 0; i < count; i++) {
-    const chosen = pick(components, weights, random);
+    const chosen = pickWeighted(components, weights, random);
     // Uptime spread from a minute to 90 days, evenly on a log scale.
     const uptimeMs = Math.round(60_000 * Math.pow(129_600, random()));
-    const host = pick(PLATFORMS, PLATFORM_WEIGHTS, random);
-    payloads.push(buildPayload(chosen, { instanceId: uuid(random), firstStartedAt: now - uptimeMs }, now, host));
+    const host = pickWeighted(PLATFORMS, PLATFORM_WEIGHTS, random);
+    payloads.push(buildPayload(chosen, { instanceId: seededUuid(random), firstStartedAt: now - uptimeMs }, now, host));
   }
   return payloads;
 }

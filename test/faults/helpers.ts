@@ -3,6 +3,7 @@ import { spawn } from 'node:child_process';
 import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { seededRandom } from '../../src/lib/random.ts';
 
 export const ROOT = resolve(import.meta.dirname, '..', '..');
 export const BIN = join(ROOT, 'bin', 'connect-telemetry.js');
@@ -99,11 +100,6 @@ export const isRoot = () => typeof process.getuid === 'function' && process.getu
 
 /** Seeded bytes that are not text: the same for a seed, so a failure can be replayed. */
 export function garbage(length: number, seed: number): Buffer {
-  const bytes = Buffer.alloc(length);
-  let x = seed;
-  for (let i = 0; i < length; i++) {
-    x = (x * 1103515245 + 12345) & 0x7fffffff;
-    bytes[i] = x >> 16;
-  }
-  return bytes;
+  const random = seededRandom(seed);
+  return Buffer.from(Array.from({ length }, () => Math.floor(random() * 256)));
 }
