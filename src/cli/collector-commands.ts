@@ -112,7 +112,7 @@ export function registerCollectorCommands(program: Command, deps: CliDeps, setEx
     .action(async (raw: { rounds: string; timeout: string; format: 'table' | 'json' }) => {
       const o = await options();
       const { demo } = await import('./demo-command.ts');
-      const { DEMO_CONFIG_DIR } = await import('../simulator/simulate-fleet.ts');
+      const { DEMO_CONFIG_DIR } = await import('../simulator/fleet-configs.ts');
       setExit(await demo({ rounds: Math.max(1, o.parseCount('rounds', raw.rounds)), timeoutMs: o.durationFlag('timeout', raw.timeout), format: raw.format, configDir: DEMO_CONFIG_DIR }, deps));
     });
 }

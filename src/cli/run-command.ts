@@ -4,14 +4,14 @@
  * Telemetry that is off, or has nowhere to go, leaves the process up and idle:
  * a sidecar that exits would be restarted in a loop.
  */
-import { createPrivateKey, randomUUID, type KeyObject } from 'node:crypto';
-import { readFile, stat } from 'node:fs/promises';
+import { randomUUID } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { readRsaPrivateKey } from '../lib/private-key.ts';
 import { pino } from 'pino';
 import type { CliDeps } from './program.ts';
 import { systemClock } from '../lib/clock.ts';
 import { runDaemon, untilAborted } from '../sidecar/daemon.ts';
-import { UserError, errorMessage } from '../lib/errors.ts';
-import { createLogger, type Logger } from '../lib/logger.ts';
+import { createLogger } from '../lib/logger.ts';
 import type { RunOptions } from './run-options.ts';
 import { parseEndpoint } from '../sidecar/send/endpoint.ts';
 import { USER_AGENT } from '../lib/version.ts';
@@ -23,29 +23,6 @@ import { watchConfig } from '../sidecar/config-watcher.ts';
 import { requireDefaultConfig } from '../config/find-default-config.ts';
 import { getProxyForUrl } from 'proxy-from-env';
 import { beforeParsing } from '../sidecar/small-footprint.ts';
-
-async function loadSigningKey(path: string, logger: Logger): Promise<KeyObject> {
-  let pem: string;
-  try {
-    pem = await readFile(path, 'utf8');
-  } catch (error) {
-    throw describeFsError(error, path, 'signing key file');
-  }
-  try {
-    const { mode } = await stat(path);
-    if ((mode & 0o077) !== 0) logger.warn('the signing key file is readable by other users; restrict it with chmod 600');
-  } catch {
-    // the read above worked; a failed stat only skips the warning
-  }
-  try {
-    const key = createPrivateKey(pem);
-    if (key.asymmetricKeyType !== 'rsa') throw new Error(`a ${key.asymmetricKeyType} key`);
-    return key;
-  } catch (error) {
-    // The key's content never reaches a message or a log.
-    throw new UserError(`--signing-key: the file is not a PEM RSA private key (${errorMessage(error).split('\n', 1)[0]})`);
-  }
-}
 
 async function buildAgent(endpoint: URL, caFile: string | undefined) {
   let ca: string | undefined;
@@ -92,7 +69,7 @@ export async function startDaemonFromCli(options: RunOptions, deps: CliDeps): Pr
     return 0;
   }
   const endpoint = parseEndpoint(options.endpoint, options.allowInsecureEndpoint);
-  const signingKey = options.signingKey !== undefined ? await loadSigningKey(options.signingKey, logger) : undefined;
+  const signingKey = options.signingKey !== undefined ? await readRsaPrivateKey(options.signingKey, '--signing-key', (message) => logger.warn(message)) : undefined;
   // Everything the daemon always needs is imported statically above: in the
   // bundle, each lazy import is a file of its own to find, read and link.
   const agent = await buildAgent(endpoint, options.caFile);

@@ -11,7 +11,7 @@ import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { bundledCatalogue } from '../../src/catalogue/load-catalogue.ts';
 import { allComponents, summarise } from '../../src/config/summarise.ts';
-import { readConfigFiles } from '../../src/simulator/simulate-fleet.ts';
+import { readConfigFiles } from '../../src/simulator/fleet-configs.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const demos = () => readdirSync(tmpdir()).filter((name) => name.startsWith('connect-telemetry-demo-'));
