@@ -8,7 +8,7 @@ import { describeFsError } from '../lib/fs-errors.ts';
 import { UserError, errorMessage } from '../lib/errors.ts';
 import { createLogger, type LogLevel } from '../lib/logger.ts';
 import { startCollector } from '../collector/server.ts';
-import { openStorage } from '../collector/storage/storage.ts';
+import { openStorage, redactDbUrl } from '../collector/storage/open-storage.ts';
 import { createJwtReader, parsePublicKeys } from '../collector/verify-jwt.ts';
 
 export interface CollectOptions {
@@ -18,9 +18,6 @@ export interface CollectOptions {
   maxBodyBytes: number;
   logLevel: LogLevel;
 }
-
-/** A database URL with its password hidden, for logs. */
-export const redactDb = (db: string): string => db.replace(/^(postgres(?:ql)?:\/\/[^:/@]+):[^@]*@/i, '$1:***@');
 
 export async function collect(options: CollectOptions, deps: CliDeps): Promise<number> {
   const logger = createLogger(options.logLevel, { write: (line: string) => deps.stderr(line) });
@@ -43,7 +40,7 @@ export async function collect(options: CollectOptions, deps: CliDeps): Promise<n
   try {
     storage = await openStorage(options.db);
   } catch (error) {
-    throw new UserError(`--db ${redactDb(options.db)}: cannot open the database (${errorMessage(error)})`, { cause: error });
+    throw new UserError(`--db ${redactDbUrl(options.db)}: cannot open the database (${errorMessage(error)})`, { cause: error });
   }
   let collector;
   try {
@@ -53,7 +50,7 @@ export async function collect(options: CollectOptions, deps: CliDeps): Promise<n
     throw new UserError(`--listen ${options.listen.host}:${options.listen.port}: cannot listen (${errorMessage(error)})`, { cause: error });
   }
   logger.info(
-    { host: collector.host, port: collector.port, storage: storage.kind, db: redactDb(options.db), signedOnly: keys.length > 0 },
+    { host: collector.host, port: collector.port, storage: storage.kind, db: redactDbUrl(options.db), signedOnly: keys.length > 0 },
     `collector listening on http://${collector.host.includes(':') ? `[${collector.host}]` : collector.host}:${collector.port}`,
   );
   if (!deps.shutdown.aborted) await new Promise((resolve) => deps.shutdown.addEventListener('abort', resolve, { once: true }));

@@ -6,9 +6,8 @@ import { writeFile } from 'node:fs/promises';
 import type { CliDeps } from './program.ts';
 import { UserError, errorMessage } from '../lib/errors.ts';
 import { analyse, type AnalysisOptions } from '../analysis/analyse.ts';
-import { redactDb } from './collect-command.ts';
 import { formatCsv, formatJson, formatTable, type Format } from '../analysis/format-report.ts';
-import { isPostgresUrl, openStorage } from '../collector/storage/storage.ts';
+import { isPostgresUrl, openStorage, redactDbUrl } from '../collector/storage/open-storage.ts';
 
 export interface ReportOptions extends Omit<AnalysisOptions, 'now'> {
   db: string;
@@ -25,7 +24,7 @@ export async function renderReport(options: ReportOptions, now: number): Promise
   try {
     storage = await openStorage(options.db);
   } catch (error) {
-    throw new UserError(`--db ${redactDb(options.db)}: cannot open the database (${errorMessage(error)})`, { cause: error });
+    throw new UserError(`--db ${redactDbUrl(options.db)}: cannot open the database (${errorMessage(error)})`, { cause: error });
   }
   try {
     const analysis = await analyse(storage, { ...options, now });

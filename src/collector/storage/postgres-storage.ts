@@ -5,7 +5,8 @@
  * collector commits first.
  */
 import pg from 'pg';
-import { componentsJson, countComponents, SCHEMA_VERSION, type Row, type SqlValue, type Storage } from './storage.ts';
+import { componentsJson, countComponents, SCHEMA_VERSION } from './report-rows.ts';
+import type { Row, SqlValue, Storage } from './storage.ts';
 
 // "C" collation: text sorts by bytes, as in SQLite, so both stores order ties alike.
 const MIGRATIONS: readonly string[] = [

@@ -8,7 +8,8 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
 import { loadSqlite } from './quiet-sqlite.ts';
-import { componentsJson, countComponents, SCHEMA_VERSION, type Row, type SqlValue, type Storage } from './storage.ts';
+import { componentsJson, countComponents, SCHEMA_VERSION } from './report-rows.ts';
+import type { Row, SqlValue, Storage } from './storage.ts';
 import type { Report } from '../validate-report.ts';
 
 const MIGRATIONS: readonly string[] = [

@@ -23,33 +23,3 @@ export interface Storage {
   /** Commits what is pending, then closes. */
   close(): Promise<void>;
 }
-
-/** The schema version this program writes; older databases are migrated up to it. */
-export const SCHEMA_VERSION = 1;
-
-/** Occurrences per {type, name} of one report, in first-seen order. */
-export function countComponents(report: Report): { type: string; name: string; occurrences: number }[] {
-  const counts = new Map<string, { type: string; name: string; occurrences: number }>();
-  for (const { type, name } of report.components) {
-    const key = `${type}/${name}`;
-    const entry = counts.get(key);
-    if (entry) entry.occurrences++;
-    else counts.set(key, { type, name, occurrences: 1 });
-  }
-  return [...counts.values()];
-}
-
-/** The components as stored in `reports.components`: the payload's own shape. */
-export const componentsJson = (report: Report): string => JSON.stringify(report.components);
-
-/** `postgres://` and `postgresql://` URLs name a PostgreSQL database; anything else is a SQLite file. */
-export const isPostgresUrl = (db: string): boolean => /^postgres(ql)?:\/\//i.test(db);
-
-export async function openStorage(db: string): Promise<Storage> {
-  if (isPostgresUrl(db)) {
-    const { openPostgresStorage } = await import('./postgres-storage.ts');
-    return openPostgresStorage(db);
-  }
-  const { openSqliteStorage } = await import('./sqlite-storage.ts');
-  return openSqliteStorage(db);
-}

@@ -3,7 +3,9 @@ import { join } from 'node:path';
 import { describe, it, type TestContext } from 'node:test';
 import { numberPlaceholders, openPostgresStorage } from '../../../src/collector/storage/postgres-storage.ts';
 import { openSqliteStorage } from '../../../src/collector/storage/sqlite-storage.ts';
-import { countComponents, isPostgresUrl, SCHEMA_VERSION, type Storage } from '../../../src/collector/storage/storage.ts';
+import { isPostgresUrl } from '../../../src/collector/storage/open-storage.ts';
+import { countComponents, SCHEMA_VERSION } from '../../../src/collector/storage/report-rows.ts';
+import type { Storage } from '../../../src/collector/storage/storage.ts';
 import { DAY, freshPostgres, IDS, NOW, report, tempDir } from '../../helpers/fleet.ts';
 
 type Opener = (t: TestContext) => Promise<{ open: () => Promise<Storage> } | undefined>;
