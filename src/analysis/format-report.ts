@@ -5,9 +5,6 @@
  */
 import type { Analysis, Pairing, PluginRef } from './analyse.ts';
 
-export const FORMATS = ['table', 'json', 'csv', 'html'] as const;
-export type Format = (typeof FORMATS)[number];
-
 const ref = (p: PluginRef) => `${p.type}/${p.name}`;
 const percent = (share: number) => `${(share * 100).toFixed(1)}%`;
 

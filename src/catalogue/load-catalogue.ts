@@ -7,8 +7,6 @@ import { describeFsError } from '../lib/fs-errors.ts';
 import { createCatalogue, type Catalogue, type CatalogueData } from './catalogue.ts';
 import bundled from './connect-4.112.0.json' with { type: 'json' };
 
-export const BUNDLED_CONNECT_VERSION = bundled.connectVersion;
-
 export function bundledCatalogue(): Catalogue {
   return createCatalogue(bundled as CatalogueData);
 }

@@ -1,62 +1,37 @@
 /**
- * `connect-telemetry collect`: opens the store, listens, and runs until the
- * shutdown signal; then drains requests in flight and commits what is pending.
+ * `collect`: receive reports over HTTP and store them, until SIGTERM. The
+ * collector's code loads only when this command runs.
  */
-import { readFile } from 'node:fs/promises';
-import type { CliDeps } from './program.ts';
-import { describeFsError } from '../lib/fs-errors.ts';
-import { UserError, errorMessage } from '../lib/errors.ts';
-import { createLogger, type LogLevel } from '../lib/logger.ts';
-import { startCollector } from '../collector/server.ts';
-import { openStorage, redactDbUrl } from '../collector/storage/open-storage.ts';
-import { createJwtReader, parsePublicKeys } from '../collector/verify-jwt.ts';
+import type { Command } from 'commander';
+import type { CommandContext } from './cli-deps.ts';
+import { flagOrEnv, logLevelFlag, repeatable, sizeFlag } from './flags.ts';
 
-export interface CollectOptions {
-  listen: { host: string; port: number };
-  db: string;
-  publicKeyFiles: string[];
-  maxBodyBytes: number;
-  logLevel: LogLevel;
+interface RawCollectOptions {
+  listen?: string;
+  db?: string;
+  publicKey?: string[];
+  maxBody: string;
+  logLevel?: string;
 }
 
-export async function collect(options: CollectOptions, deps: CliDeps): Promise<number> {
-  const logger = createLogger(options.logLevel, { write: (line: string) => deps.stderr(line) });
-  const pems = await Promise.all(
-    options.publicKeyFiles.map(async (file) => {
-      try {
-        return { source: file, pem: await readFile(file, 'utf8') };
-      } catch (error) {
-        throw describeFsError(error, file, 'public key');
-      }
-    }),
-  );
-  let keys;
-  try {
-    keys = parsePublicKeys(pems);
-  } catch (error) {
-    throw new UserError(`--public-key: ${errorMessage(error)}`);
-  }
-  let storage;
-  try {
-    storage = await openStorage(options.db);
-  } catch (error) {
-    throw new UserError(`--db ${redactDbUrl(options.db)}: cannot open the database (${errorMessage(error)})`, { cause: error });
-  }
-  let collector;
-  try {
-    collector = await startCollector(options.listen, { storage, jwt: createJwtReader(keys), logger, now: Date.now, maxBodyBytes: options.maxBodyBytes });
-  } catch (error) {
-    await storage.close();
-    throw new UserError(`--listen ${options.listen.host}:${options.listen.port}: cannot listen (${errorMessage(error)})`, { cause: error });
-  }
-  logger.info(
-    { host: collector.host, port: collector.port, storage: storage.kind, db: redactDbUrl(options.db), signedOnly: keys.length > 0 },
-    `collector listening on http://${collector.host.includes(':') ? `[${collector.host}]` : collector.host}:${collector.port}`,
-  );
-  if (!deps.shutdown.aborted) await new Promise((resolve) => deps.shutdown.addEventListener('abort', resolve, { once: true }));
-  logger.info('stopping: finishing requests in flight');
-  await collector.close();
-  await storage.close();
-  logger.info('stopped');
-  return 0;
+export function defineCollectCommand(program: Command, { deps, setExit }: CommandContext): void {
+  program
+    .command('collect')
+    .description('receive reports over HTTP (POST /connect/telemetry) and store them')
+    .option('--listen <host:port>', 'address to listen on; port 0 picks a free port [CONNECT_TELEMETRY_LISTEN] (default: 127.0.0.1:4300)')
+    .option('--db <path|url>', 'SQLite file, or a postgres:// URL [CONNECT_TELEMETRY_DB] (default: $XDG_DATA_HOME/connect-telemetry/collector.db)')
+    .option('--public-key <pem>', 'accept only RS256 JWTs signed by this key (repeatable, for key rotation) [CONNECT_TELEMETRY_PUBLIC_KEY, comma-separated]', repeatable)
+    .option('--max-body <size>', 'largest request body accepted, e.g. 1mb or 65536', '1mb')
+    .option('--log-level <level>', 'fatal, error, warn, info, debug, trace or silent [CONNECT_TELEMETRY_LOG_LEVEL] (default: info)')
+    .action(async (raw: RawCollectOptions) => {
+      const [o, { runCollector }] = await Promise.all([import('./collector-options.ts'), import('../collector/run-collector.ts')]);
+      const options = {
+        listen: o.resolveListen(raw.listen, deps.env),
+        db: o.resolveDb(raw.db, deps.env),
+        publicKeyFiles: o.resolvePublicKeys(raw.publicKey, deps.env),
+        maxBodyBytes: sizeFlag('max-body', raw.maxBody),
+        logLevel: logLevelFlag(flagOrEnv(raw.logLevel, deps.env, o.COLLECTOR_ENV.logLevel) ?? 'info'),
+      };
+      setExit(await runCollector(options, { log: deps.stderr, shutdown: deps.shutdown }));
+    });
 }

@@ -9,7 +9,12 @@ import { loadConfigs } from '../config/load-configs.ts';
 import type { ConfigSources } from '../config/resolve-config-files.ts';
 import { buildPayload, type HostInfo } from '../sidecar/send/payload.ts';
 import { peekState } from '../sidecar/state/state-store.ts';
-import type { Env } from './run-options.ts';
+import { randomUUID } from 'node:crypto';
+import { readHostInfo } from '../sidecar/send/host-info.ts';
+import type { CliDeps } from './cli-deps.ts';
+import { configsAndCatalogue } from './config-sources.ts';
+import type { Env } from '../lib/env.ts';
+import type { RunOptions } from './run-options.ts';
 
 export interface DryRunDeps {
   cwd: string;
@@ -39,4 +44,10 @@ export async function dryRun(sources: ConfigSources, stateDir: string, catalogue
   }
   const payload = buildPayload(allComponents(summary), identity, now, deps.hostInfo);
   deps.stdout(JSON.stringify(payload, null, 2) + '\n');
+}
+
+/** `run --dry-run`: the configs and catalogue the options name, this host, the real clock. */
+export async function dryRunFromCli(options: RunOptions, deps: CliDeps): Promise<void> {
+  const { sources, catalogue } = await configsAndCatalogue(options, deps);
+  await dryRun(sources, options.stateDir, catalogue, { ...deps, now: Date.now, randomId: randomUUID, hostInfo: readHostInfo() });
 }

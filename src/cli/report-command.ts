@@ -1,52 +1,79 @@
 /**
- * `connect-telemetry report`: analyse the store and print or write the result.
+ * `report`: which plugins are used, and together, by the instances whose
+ * latest report is inside the window; printed, or written to --out. The
+ * analysis loads only when this command runs.
  */
-import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
-import type { CliDeps } from './program.ts';
+import { Option, type Command } from 'commander';
+import type { AnalysisOptions } from '../analysis/analyse.ts';
+import { REPORT_FORMATS, type ReportFormat } from '../analysis/report-formats.ts';
 import { UserError, errorMessage } from '../lib/errors.ts';
-import { analyse, type AnalysisOptions } from '../analysis/analyse.ts';
-import { formatCsv, formatJson, formatTable, type Format } from '../analysis/format-report.ts';
-import { isPostgresUrl, openStorage, redactDbUrl } from '../collector/storage/open-storage.ts';
+import type { CliDeps, CommandContext } from './cli-deps.ts';
+import { countFlag, durationFlag, shareFlag } from './flags.ts';
 
 export interface ReportOptions extends Omit<AnalysisOptions, 'now'> {
   db: string;
-  format: Format;
+  format: ReportFormat;
   out: string | undefined;
 }
 
-export async function renderReport(options: ReportOptions, now: number): Promise<string> {
-  // Reading must not leave an empty database behind where none was.
-  if (!isPostgresUrl(options.db) && !existsSync(options.db)) {
-    throw new UserError(`no such database: ${options.db} (give --db the file \`collect\` writes to)`);
-  }
-  let storage;
-  try {
-    storage = await openStorage(options.db);
-  } catch (error) {
-    throw new UserError(`--db ${redactDbUrl(options.db)}: cannot open the database (${errorMessage(error)})`, { cause: error });
-  }
-  try {
-    const analysis = await analyse(storage, { ...options, now });
-    switch (options.format) {
-      case 'json':
-        return formatJson(analysis);
-      case 'csv':
-        return formatCsv(analysis);
-      case 'html': {
-        const { formatHtml } = await import('../analysis/html-report.ts');
-        return formatHtml(analysis);
-      }
-      default:
-        return formatTable(analysis);
-    }
-  } finally {
-    await storage.close();
-  }
+interface RawReportOptions {
+  db?: string;
+  window: string;
+  minUptime: string;
+  minSupport: string;
+  minConfidence: string;
+  plugin?: string;
+  then?: string;
+  limit: string;
+  format: ReportFormat;
+  out?: string;
+}
+
+export function defineReportCommand(program: Command, { deps, setExit }: CommandContext): void {
+  program
+    .command('report')
+    .description('which plugins are used, and together, by instances whose latest report is inside the window')
+    .option('--db <path|url>', 'SQLite file, or a postgres:// URL [CONNECT_TELEMETRY_DB] (default: $XDG_DATA_HOME/connect-telemetry/collector.db)')
+    .option('--window <duration>', 'count instances whose latest report is this recent', '30d')
+    .option('--min-uptime <duration>', 'leave out instances that have run for less than this', '0s')
+    .option('--min-support <share>', 'least share of instances using both plugins of a pair (0.05 or 5%)', '1%')
+    .option('--min-confidence <share>', 'least P(then | if) for a pair (0.5 or 50%)', '10%')
+    .option('--plugin <type/name>', 'only pairs that start from this plugin, e.g. output/aws_s3')
+    .option('--then <type/name>', 'only pairs that end in this plugin; with --plugin, answers that one pair whatever its figures')
+    .option('--limit <n>', 'most pairs listed; 0 lists all', '100')
+    .addOption(new Option('--format <format>', 'output format').choices(REPORT_FORMATS).default('table'))
+    .option('--out <file>', 'write to this file instead of standard output')
+    .action(async (raw: RawReportOptions) => setExit(await report(await readReportOptions(raw, deps), deps, Date.now())));
+}
+
+async function readReportOptions(raw: RawReportOptions, deps: CliDeps): Promise<ReportOptions> {
+  const o = await import('./collector-options.ts');
+  const windowMs = durationFlag('window', raw.window);
+  if (windowMs < 1) throw new UserError('--window must be longer than zero');
+  return {
+    db: o.resolveDb(raw.db, deps.env),
+    windowMs,
+    minUptimeSeconds: Math.ceil(durationFlag('min-uptime', raw.minUptime) / 1000),
+    minSupport: shareFlag('min-support', raw.minSupport),
+    minConfidence: shareFlag('min-confidence', raw.minConfidence),
+    plugin: raw.plugin === undefined ? undefined : o.parsePluginRef('plugin', raw.plugin),
+    then: raw.then === undefined ? undefined : o.parsePluginRef('then', raw.then),
+    limit: countFlag('limit', raw.limit),
+    format: raw.format,
+    out: raw.out,
+  };
 }
 
 export async function report(options: ReportOptions, deps: Pick<CliDeps, 'stdout' | 'stderr'>, now: number): Promise<number> {
-  const text = await renderReport(options, now);
+  const [{ openStorageFor }, { renderReport }] = await Promise.all([import('../collector/storage/open-storage.ts'), import('../analysis/render-report.ts')]);
+  const storage = await openStorageFor(options.db, { mustExist: true });
+  let text: string;
+  try {
+    text = await renderReport(storage, { ...options, now }, options.format);
+  } finally {
+    await storage.close();
+  }
   if (options.out === undefined) {
     deps.stdout(text);
     return 0;

@@ -1,13 +1,31 @@
 /** `status`: the persisted identity and schedule, read without locking. */
+import { Option, type Command } from 'commander';
 import { formatDuration } from '../lib/duration.ts';
-import type { RunOptions } from './run-options.ts';
-import { nextReportAt } from '../sidecar/schedule.ts';
+import { nextReportAt, SCHEDULE_PRESETS } from '../sidecar/schedule.ts';
 import { peekState } from '../sidecar/state/state-store.ts';
+import type { CommandContext } from './cli-deps.ts';
+import { resolveRunOptions, type RawOptions, type RunOptions } from './run-options.ts';
 
 export interface StatusDeps {
   json: boolean;
   now: () => number;
   stdout: (text: string) => void;
+}
+
+export function defineStatusCommand(program: Command, { deps }: CommandContext): void {
+  program
+    .command('status')
+    .description("show this instance's ID, uptime, next report and last outcome")
+    .option('--state-dir <dir>', 'state directory [CONNECT_TELEMETRY_STATE_DIR]')
+    .addOption(new Option('--schedule <name>', 'schedule preset [CONNECT_TELEMETRY_SCHEDULE]').choices(Object.keys(SCHEDULE_PRESETS)))
+    .option('--delay <duration>', 'as given to the daemon [CONNECT_TELEMETRY_DELAY]')
+    .option('--period <duration>', 'as given to the daemon [CONNECT_TELEMETRY_PERIOD]')
+    .option('--endpoint <url>', 'as given to the daemon [CONNECT_TELEMETRY_ENDPOINT]')
+    .option('--disable-telemetry', 'as given to the daemon')
+    .option('--json', 'print JSON')
+    .action(async (raw: RawOptions & { json?: boolean }) => {
+      await status(resolveRunOptions(raw, deps.env), { json: raw.json === true, now: Date.now, stdout: deps.stdout });
+    });
 }
 
 export async function status(options: RunOptions, deps: StatusDeps): Promise<void> {

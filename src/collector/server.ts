@@ -11,7 +11,6 @@ import { validateReport } from './validate-report.ts';
 import type { JwtReader } from './verify-jwt.ts';
 
 export const REPORT_PATH = '/connect/telemetry';
-export const DEFAULT_MAX_BODY = 1024 * 1024;
 
 export interface CollectorDeps {
   storage: Storage;

@@ -9,6 +9,7 @@ import { errorMessage } from '../lib/errors.ts';
 import { readConfigTexts } from './load-configs.ts';
 import { resolveConfigFiles, type ConfigSources, type ResolvedConfigs } from './resolve-config-files.ts';
 import { summarise, summariseText, type ConfigText, type FileComponents, type Summary } from './summarise.ts';
+import type { Env } from '../lib/env.ts';
 
 export type ReloadOutcome =
   | { kind: 'changed'; summary: Summary }
@@ -21,7 +22,7 @@ export class ConfigMonitor {
   private readonly sources: ConfigSources;
   private readonly cwd: string;
   private readonly catalogue: Catalogue;
-  private readonly env: Readonly<Record<string, string | undefined>>;
+  private readonly env: Env;
   private readonly beforeParsing: (bytes: number) => void;
   private lastHash: string | undefined;
   private fileCache = new Map<string, FileComponents>();
@@ -35,7 +36,7 @@ export class ConfigMonitor {
     sources: ConfigSources,
     cwd: string,
     catalogue: Catalogue,
-    env: Readonly<Record<string, string | undefined>>,
+    env: Env,
     beforeParsing: (bytes: number) => void = () => undefined,
   ) {
     this.sources = sources;

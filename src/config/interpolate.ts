@@ -11,6 +11,7 @@
  * `${A:${${${…`, so a hostile config could stall the reader; this scanner
  * finds the same matches in one pass.
  */
+import type { Env } from '../lib/env.ts';
 
 const isNameChar = (code: number) =>
   (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || code === 95 || code === 46;
@@ -57,7 +58,7 @@ function referenceAt(text: string, start: number, lastClose: number): Reference 
   return lastNestedClose < 0 ? undefined : { end: lastNestedClose + 1, name, fallback: text.slice(from, lastNestedClose) };
 }
 
-export function interpolate(text: string, env: Readonly<Record<string, string | undefined>>): string {
+export function interpolate(text: string, env: Env): string {
   if (!text.includes('${')) return text;
   const lastClose = text.lastIndexOf('}');
   let out = '';

@@ -6,6 +6,7 @@ import type { Catalogue } from '../catalogue/catalogue.ts';
 import { readConfigFile } from './read-config-file.ts';
 import { resolveConfigFiles, type ConfigSources, type ResolvedConfigs } from './resolve-config-files.ts';
 import { summarise, type ConfigText, type Summary } from './summarise.ts';
+import type { Env } from '../lib/env.ts';
 
 /**
  * Files read at once. One after another, a 2,000-file streams directory
@@ -46,7 +47,7 @@ export async function loadConfigs(
   sources: ConfigSources,
   cwd: string,
   catalogue: Catalogue,
-  env: Readonly<Record<string, string | undefined>>,
+  env: Env,
 ): Promise<LoadedConfigs> {
   const resolved = await resolveConfigFiles(sources, cwd);
   const texts = await readConfigTexts(resolved);

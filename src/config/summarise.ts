@@ -10,6 +10,7 @@ import { interpolate } from './interpolate.ts';
 import { parseYaml, YamlSyntaxError } from './parse-yaml.ts';
 import type { ConfigRole } from './resolve-config-files.ts';
 import { walkComponents, WalkLimitError, type ComponentRef } from './walk-components.ts';
+import type { Env } from '../lib/env.ts';
 
 export interface ConfigText {
   path: string;
@@ -34,7 +35,7 @@ export interface Summary {
 const STREAM_DEFAULTS: readonly Category[] = ['input', 'buffer', 'output'];
 const INSTANCE_DEFAULTS: readonly Category[] = ['metrics', 'tracer'];
 
-export function summariseText(config: ConfigText, catalogue: Catalogue, env: Readonly<Record<string, string | undefined>>): FileComponents {
+export function summariseText(config: ConfigText, catalogue: Catalogue, env: Env): FileComponents {
   let parsed;
   try {
     parsed = parseYaml(interpolate(config.text, env));
@@ -59,7 +60,7 @@ export function summariseText(config: ConfigText, catalogue: Catalogue, env: Rea
 export function summarise(
   configs: readonly ConfigText[],
   catalogue: Catalogue,
-  env: Readonly<Record<string, string | undefined>>,
+  env: Env,
   /** Lets a caller reuse the result for a file whose text has not changed. */
   summariseFile: (config: ConfigText) => FileComponents = (config) => summariseText(config, catalogue, env),
 ): Summary {

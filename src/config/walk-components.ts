@@ -94,8 +94,7 @@ export function componentName(node: Mapping, category: Category, catalogue: Cata
   return found;
 }
 
-/** A path short enough for a one-line message: hostile nesting makes paths thousands of characters long. */
-
+/** Joins a dotted path, skipping empty parts (the root has none). */
 const join = (prefix: string, segments: readonly string[]) =>
   [prefix, ...segments].filter((part) => part !== '').join('.');
 

@@ -12,7 +12,7 @@ import type { ConfigSources } from '../config/resolve-config-files.ts';
 import { allComponents, type Summary } from '../config/summarise.ts';
 import { formatDuration } from '../lib/duration.ts';
 import type { Logger } from '../lib/logger.ts';
-import type { Env } from '../cli/run-options.ts';
+import type { Env } from '../lib/env.ts';
 import { encodeBody } from './send/encode-body.ts';
 import { buildPayload, type HostInfo } from './send/payload.ts';
 import { nextReportAt, spreadOffsetMs, type ScheduleSettings } from './schedule.ts';

@@ -12,6 +12,13 @@
 import { createHash } from 'node:crypto';
 import type { State } from './state/state.ts';
 
+/** Schedules one flag away: ours by default, and the one Benthos used. */
+export const SCHEDULE_PRESETS = {
+  default: { delay: '7d', period: '1h' },
+  benthos: { delay: '5m', period: '24h' },
+} as const;
+export type SchedulePreset = (typeof SCHEDULE_PRESETS)[keyof typeof SCHEDULE_PRESETS];
+
 export interface ScheduleSettings {
   delayMs: number;
   periodMs: number;

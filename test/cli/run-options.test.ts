@@ -1,6 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { defaultStateDir, isTruthyFlag, resolveRunOptions } from '../../src/cli/run-options.ts';
+import { isTruthyFlag } from '../../src/cli/flags.ts';
+import { defaultStateDir, resolveRunOptions } from '../../src/cli/run-options.ts';
 
 describe('resolveRunOptions', () => {
   it('uses the default schedule: 7 days, then hourly; 10 s timeout', () => {

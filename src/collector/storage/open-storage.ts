@@ -2,6 +2,8 @@
  * Opens the store a `--db` value names: a `postgres://` URL or a SQLite file.
  * Each implementation loads only when asked for.
  */
+import { existsSync } from 'node:fs';
+import { UserError, errorMessage } from '../../lib/errors.ts';
 import type { Storage } from './storage.ts';
 
 /** `postgres://` and `postgresql://` URLs name a PostgreSQL database; anything else is a SQLite file. */
@@ -17,4 +19,20 @@ export async function openStorage(db: string): Promise<Storage> {
   }
   const { openSqliteStorage } = await import('./sqlite-storage.ts');
   return openSqliteStorage(db);
+}
+
+/**
+ * Opens the store `--db` names, or says which database could not be opened
+ * (without its password). `mustExist`: reading must not leave an empty
+ * SQLite file behind where none was.
+ */
+export async function openStorageFor(db: string, options: { mustExist?: boolean } = {}): Promise<Storage> {
+  if (options.mustExist && !isPostgresUrl(db) && !existsSync(db)) {
+    throw new UserError(`no such database: ${db} (give --db the file \`collect\` writes to)`);
+  }
+  try {
+    return await openStorage(db);
+  } catch (error) {
+    throw new UserError(`--db ${redactDbUrl(db)}: cannot open the database (${errorMessage(error)})`, { cause: error });
+  }
 }
