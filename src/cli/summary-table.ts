@@ -1,7 +1,10 @@
-import type { Summary } from '../config/summarise.ts';
+/**
+ * `inspect`'s table: what was found where, one row per component, with the
+ * names as written. Local use only: nothing here is ever sent or logged.
+ */
 import { relative } from 'node:path';
+import type { Summary } from '../config/summarise.ts';
 
-/** A plain-text table of what was found where: local use only, never sent. */
 export function formatSummaryTable(summary: Summary, cwd: string): string {
   const rows: string[][] = [['FILE', 'PATH', 'CATEGORY', 'NAME']];
   for (const file of summary.files) {

@@ -1,3 +1,4 @@
+/** This package's version, read once from package.json, and the User-Agent reports carry. */
 import { readFileSync } from 'node:fs';
 import { packagePath } from './package-path.ts';
 

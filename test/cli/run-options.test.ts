@@ -1,6 +1,5 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { isTruthyFlag } from '../../src/cli/flags.ts';
 import { defaultStateDir, resolveRunOptions } from '../../src/cli/run-options.ts';
 
 describe('resolveRunOptions', () => {
@@ -72,9 +71,4 @@ describe('resolveRunOptions', () => {
 describe('defaultStateDir', () => {
   it('prefers $XDG_STATE_HOME', () => assert.equal(defaultStateDir({ XDG_STATE_HOME: '/xdg', HOME: '/h' }), '/xdg/connect-telemetry'));
   it('ignores a relative $XDG_STATE_HOME, as the spec says', () => assert.equal(defaultStateDir({ XDG_STATE_HOME: 'rel', HOME: '/h' }), '/h/.local/state/connect-telemetry'));
-});
-
-describe('isTruthyFlag', () => {
-  const cases: [string | undefined, boolean][] = [[undefined, false], ['', false], ['0', false], ['false', false], [' False ', false], ['1', true], ['true', true], ['yes', true]];
-  for (const [value, expected] of cases) it(`${String(value)} → ${expected}`, () => assert.equal(isTruthyFlag(value), expected));
 });

@@ -1,3 +1,4 @@
+/** The host facts a payload carries (CPU count, architecture, OS), read from `os` once. */
 import { availableParallelism, arch, endianness, platform } from 'node:os';
 import { hostInfoFrom, type HostInfo } from './payload.ts';
 
