@@ -16,7 +16,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync,
 import { cpus, totalmem, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { bundledCatalogue } from '../dist/catalogue/load-catalogue.js';
+import { bundledCatalogue } from '../src/catalogue/load-catalogue.ts';
 import { generate } from './generate.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');

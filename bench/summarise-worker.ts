@@ -15,10 +15,10 @@
  */
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
-import { bundledCatalogue } from '../dist/catalogue/load-catalogue.js';
-import { ConfigMonitor } from '../dist/config/config-monitor.js';
-import { resolveConfigFiles } from '../dist/config/resolve-config-files.js';
-import { beforeParsing, isSmallFootprint, preferSmallFootprint } from '../dist/small-footprint.js';
+import { bundledCatalogue } from '../src/catalogue/load-catalogue.ts';
+import { ConfigMonitor } from '../src/config/config-monitor.ts';
+import { resolveConfigFiles } from '../src/config/resolve-config-files.ts';
+import { beforeParsing, isSmallFootprint, preferSmallFootprint } from '../src/sidecar/small-footprint.ts';
 
 const [mode = '', path = '', runsArg = '3'] = process.argv.slice(2);
 if (mode !== 'floor' && mode !== 'daemon') throw new Error(`mode must be floor or daemon, not ${mode}`);
