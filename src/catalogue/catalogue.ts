@@ -86,8 +86,12 @@ export interface Catalogue {
   size(): number;
 }
 
-/** Keys that never name a component, whatever the category. */
-const ALWAYS_SHARED = ['label', 'type', 'plugin', 'meta'];
+/**
+ * Keys that never name a component, whatever the category (Connect's
+ * reserved fields). `label` is reserved only where the category has one
+ * (input, processor, output, cache, rate_limit), so it comes from the data.
+ */
+const ALWAYS_SHARED = ['type', 'plugin', 'meta'];
 
 /** Parses slot notation (`a.b[]`, `x{}.y`, `[]`, ``) into steps. */
 export function parseSlotPath(path: string): Step[] {

@@ -15,8 +15,13 @@ export interface ComponentRef {
   path: string;
   /** False when the name is not in the catalogue (it is reported as `unknown`). */
   known: boolean;
-  /** The name as written, kept only for local debug output of unknown names. */
-  writtenName?: string;
+  /**
+   * For an unknown node, the names as written (its `type:` value, or the keys
+   * that could have named it). Shown by `inspect` only: never sent or logged.
+   */
+  written?: string[];
+  /** Why the node has this name; absent for a default. Shown by `inspect`. */
+  naming?: Naming;
   /** True when the config left out this root component and Connect fills a default. */
   defaulted?: boolean;
 }
@@ -29,10 +34,12 @@ export interface WalkOptions {
    */
   defaults: boolean | readonly Category[];
   /**
-   * Walk only the `*_resources` root fields: Connect reads nothing else from a
-   * resource file (`-r`).
+   * Which root fields to walk: all of them (a main or stream config), only
+   * the `*_resources` fields (Connect reads nothing else from a resource
+   * file, `-r`), or all but the stream fields input, buffer, pipeline and
+   * output (the observability config of streams mode, `-o`).
    */
-  resourcesOnly?: boolean;
+  rootFields?: 'all' | 'resources' | 'observability';
   /** Bounds that keep a hostile file from exhausting the stack or memory. */
   maxDepth?: number;
   maxComponents?: number;
@@ -82,16 +89,58 @@ function followSlot(value: unknown, slot: Slot, found: (node: unknown, segments:
   follow(value, 0);
 }
 
-/** The name a component node declares: `type:` if present, else its one non-shared key. */
-export function componentName(node: Mapping, category: Category, catalogue: Catalogue): string | undefined {
-  if (typeof node['type'] === 'string' && node['type'] !== '') return node['type'];
-  let found: string | undefined;
+/**
+ * How a component node got its name, as Connect decides it (benthos
+ * `GetInferenceCandidateFromMap` and `getInferenceCandidateFromList`):
+ * - a string `type:` names the component, and must be one the catalogue knows;
+ * - otherwise every key that is not reserved for the category (label, type,
+ *   plugin, meta, and shared fields such as an input's `processors`) is a
+ *   candidate, and the one candidate the catalogue knows is the name; unknown
+ *   extra keys (a mis-indented field, an in-house plugin) are ignored.
+ * Connect refuses a node whose `type:` it does not know, or with no known
+ * candidate, or two: such a node is counted once as `unknown`.
+ * `keys` counts the candidates, `known` those the catalogue knows.
+ */
+export type Naming =
+  | { rule: 'type' }
+  | { rule: 'inferred'; keys: number }
+  | { rule: 'unknown-type' }
+  | { rule: 'no-known-key'; keys: number }
+  | { rule: 'several-known-keys'; keys: number; known: number };
+
+export interface NodeName {
+  naming: Naming;
+  /** The catalogue name, when the node has one. */
+  name?: string;
+  /** For an unknown node: the `type:` value, or the keys that could have named it. */
+  written?: string[];
+}
+
+export function nameComponent(node: Mapping, category: Category, catalogue: Catalogue): NodeName {
+  const type = node['type'];
+  if (typeof type === 'string') {
+    return catalogue.has(category, type) ? { naming: { rule: 'type' }, name: type } : { naming: { rule: 'unknown-type' }, written: [type] };
+  }
+  const candidates: string[] = [];
+  const known: string[] = [];
   for (const key of Object.keys(node)) {
     if (catalogue.isSharedField(category, key)) continue;
-    if (found !== undefined) return undefined; // several candidates: Connect cannot infer one either
-    found = key;
+    candidates.push(key);
+    if (catalogue.has(category, key)) known.push(key);
   }
-  return found;
+  const keys = candidates.length;
+  if (known.length === 1) return { naming: { rule: 'inferred', keys }, name: known[0] as string };
+  if (known.length === 0) return { naming: { rule: 'no-known-key', keys }, written: candidates };
+  return { naming: { rule: 'several-known-keys', keys, known: known.length }, written: known };
+}
+
+const STREAM_FIELDS = new Set(['input', 'buffer', 'pipeline', 'output']);
+
+function walksRootSlot(slot: Slot, fields: 'all' | 'resources' | 'observability'): boolean {
+  const rootKey = slot.steps[0]?.kind === 'key' ? slot.steps[0].key : '';
+  if (fields === 'resources') return rootKey.endsWith('_resources');
+  if (fields === 'observability') return !STREAM_FIELDS.has(rootKey);
+  return true;
 }
 
 /** Joins a dotted path, skipping empty parts (the root has none). */
@@ -112,17 +161,15 @@ export function walkComponents(root: unknown, catalogue: Catalogue, options: Wal
     if (!isObject(node)) return;
     if (depth > maxDepth) throw new WalkLimitError(`components are nested more than ${maxDepth} levels deep under ${top}`);
     if (ancestors.has(node)) throw new WalkLimitError(`the config refers to itself through an alias under ${top}`);
-    const written = componentName(node, category, catalogue);
-    if (written === undefined) return;
     if (found.length >= maxComponents) throw new WalkLimitError(`the config holds more than ${maxComponents} components`);
-    const known = catalogue.has(category, written);
-    found.push(known ? { category, name: written, path, known } : { category, name: 'unknown', path, known, writtenName: written });
+    const { naming, name, written } = nameComponent(node, category, catalogue);
+    found.push(name !== undefined ? { category, name, path, known: true, naming } : { category, name: 'unknown', path, known: false, naming, written: written ?? [] });
     ancestors.add(node);
-    if (known) {
+    if (name !== undefined) {
       // The component's own config sits under its name (or `plugin` in the old `type:` style).
-      const config = node[written] !== undefined ? node[written] : node['plugin'];
-      for (const slot of catalogue.childSlots(category, written)) {
-        followSlot(config, slot, (child, segments) => visit(child, slot.category, join(path, [written, ...segments]), depth + 1, top));
+      const config = node[name] !== undefined ? node[name] : node['plugin'];
+      for (const slot of catalogue.childSlots(category, name)) {
+        followSlot(config, slot, (child, segments) => visit(child, slot.category, join(path, [name, ...segments]), depth + 1, top));
       }
     }
     for (const slot of catalogue.sharedSlots(category)) {
@@ -133,7 +180,7 @@ export function walkComponents(root: unknown, catalogue: Catalogue, options: Wal
 
   const tree = isObject(root) ? root : {};
   for (const slot of catalogue.rootSlots) {
-    if (options.resourcesOnly && !/_resources\b/.test(slot.path)) continue;
+    if (!walksRootSlot(slot, options.rootFields ?? 'all')) continue;
     const defaultName = catalogue.defaultsWhenAbsent[slot.category];
     const rootKey = slot.steps[0]?.kind === 'key' ? slot.steps[0].key : undefined;
     const countsDefault =

@@ -40,7 +40,7 @@ describe('corpus of real Connect and Benthos configs', { skip: configs.length ==
       const { components } = summariseText({ path: config, role: 'main', text }, catalogue, {});
       // Same components at the same paths, in the same order.
       assert.deepEqual(
-        components.map((c) => ({ path: c.path, type: c.category, name: c.known ? c.name : c.writtenName, known: c.known, defaulted: c.defaulted === true })),
+        components.map((c) => ({ path: c.path, type: c.category, name: c.known ? c.name : c.written?.join(","), known: c.known, defaulted: c.defaulted === true })),
         expected.map((e) => ({ path: e.path, type: e.type, name: e.name, known: e.known !== false, defaulted: e.defaulted === true })),
       );
       // And the payload carries the expected multiset, unknown names hidden.

@@ -2,7 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { parse } from 'yaml';
 import { bundledCatalogue } from '../../src/catalogue/load-catalogue.ts';
-import { walkComponents, componentName, WalkLimitError, type WalkOptions } from '../../src/config/walk-components.ts';
+import { walkComponents, nameComponent, WalkLimitError, type NodeName, type WalkOptions } from '../../src/config/walk-components.ts';
 
 const catalogue = bundledCatalogue();
 const walk = (yaml: string, options: WalkOptions = { defaults: false }) =>
@@ -183,7 +183,9 @@ input:
 
   it('reports names the catalogue lacks as unknown and does not look inside them', () => {
     const components = walkComponents(parse(`input:\n  my_private_plugin:\n    inner:\n      kafka: {}\n    processors: []\n`), catalogue, { defaults: false });
-    assert.deepEqual(components, [{ category: 'input', name: 'unknown', path: 'input', known: false, writtenName: 'my_private_plugin' }]);
+    assert.deepEqual(components, [
+      { category: 'input', name: 'unknown', path: 'input', known: false, naming: { rule: 'no-known-key', keys: 1 }, written: ['my_private_plugin'] },
+    ]);
   });
 
   it('counts the defaults of a main config that leaves root components out', () => {
@@ -236,16 +238,170 @@ input:
   });
 });
 
-describe('componentName', () => {
-  const cases: [Record<string, unknown>, string | undefined][] = [
-    [{ kafka: {} }, 'kafka'],
-    [{ label: 'x', kafka: {}, processors: [] }, 'kafka'],
-    [{ type: 'kafka', kafka: {} }, 'kafka'],
-    [{ type: 'kafka' }, 'kafka'],
-    [{ label: 'only a label' }, undefined],
-    [{ kafka: {}, amqp_1: {} }, undefined],
+describe('nameComponent', () => {
+  const cases: [Record<string, unknown>, NodeName][] = [
+    [{ kafka: {} }, { naming: { rule: 'inferred', keys: 1 }, name: 'kafka' }],
+    [{ label: 'x', kafka: {}, processors: [] }, { naming: { rule: 'inferred', keys: 1 }, name: 'kafka' }],
+    [{ my_plugin: {}, kafka: {}, addresses: [] }, { naming: { rule: 'inferred', keys: 3 }, name: 'kafka' }],
+    [{ type: 'kafka', kafka: {} }, { naming: { rule: 'type' }, name: 'kafka' }],
+    [{ type: 'kafka' }, { naming: { rule: 'type' }, name: 'kafka' }],
+    // `type:` wins over a key that names another component, as in Connect.
+    [{ type: 'kafka', amqp_1: {} }, { naming: { rule: 'type' }, name: 'kafka' }],
+    // A `type:` Connect does not know is refused, not inferred from the keys.
+    [{ type: 'my_plugin', kafka: {} }, { naming: { rule: 'unknown-type' }, written: ['my_plugin'] }],
+    [{ type: '', kafka: {} }, { naming: { rule: 'unknown-type' }, written: [''] }],
+    // A `type:` that is not a string is only a reserved key.
+    [{ type: 3, kafka: {} }, { naming: { rule: 'inferred', keys: 1 }, name: 'kafka' }],
+    [{ label: 'only a label' }, { naming: { rule: 'no-known-key', keys: 0 }, written: [] }],
+    [{ my_plugin: {}, other: 1 }, { naming: { rule: 'no-known-key', keys: 2 }, written: ['my_plugin', 'other'] }],
+    [{ kafka: {}, amqp_1: {}, x: 1 }, { naming: { rule: 'several-known-keys', keys: 3, known: 2 }, written: ['kafka', 'amqp_1'] }],
   ];
   for (const [node, expected] of cases) {
-    it(`names ${JSON.stringify(node)} ${String(expected)}`, () => assert.equal(componentName(node, 'input', catalogue), expected));
+    it(`names the input ${JSON.stringify(node)}: ${expected.name ?? expected.naming.rule}`, () => assert.deepEqual(nameComponent(node, 'input', catalogue), expected));
   }
+
+  it('reserves label only where the category has one, as Connect does', () => {
+    // A buffer has no label: `label` is a candidate there, though never a known one.
+    assert.deepEqual(nameComponent({ label: 'x', memory: {} }, 'buffer', catalogue), { naming: { rule: 'inferred', keys: 2 }, name: 'memory' });
+    assert.deepEqual(nameComponent({ label: 'x', kafka: {} }, 'input', catalogue), { naming: { rule: 'inferred', keys: 1 }, name: 'kafka' });
+    // Metrics reserve `mapping`; processors do not.
+    assert.deepEqual(nameComponent({ mapping: 'x', prometheus: {} }, 'metrics', catalogue), { naming: { rule: 'inferred', keys: 1 }, name: 'prometheus' });
+  });
+});
+
+describe('walkComponents on real-world shapes Connect still infers', () => {
+  const walkMain = (yaml: string) => walk(yaml, { defaults: true });
+
+  it('infers sql_insert when its fields sit one level too shallow, beside it', () => {
+    assert.deepEqual(
+      walkMain(`
+input:
+  kafka_franz:
+    seed_brokers: [localhost:9092]
+    topics: [events]
+output:
+  sql_insert:
+  driver: postgres
+  dsn: postgres://user:pass@db:5432/events
+  table: events
+  columns: [id, body]
+  args_mapping: root = [ this.id, content().string() ]
+`),
+      [
+        'input input/kafka_franz',
+        'buffer buffer/none (default)',
+        'output output/sql_insert',
+        'metrics metrics/prometheus (default)',
+        'tracer tracer/none (default)',
+      ],
+    );
+  });
+
+  it('infers the known component beside a custom plugin, and walks what is under it', () => {
+    assert.deepEqual(
+      walkMain(`
+input:
+  label: orders
+  acme_order_feed:
+    region: eu
+  kafka_franz:
+    seed_brokers: [localhost:9092]
+    topics: [orders]
+  processors:
+    - acme_enrich:
+        level: 2
+      mapping: root = this
+output:
+  drop: {}
+`),
+      [
+        'input input/kafka_franz',
+        'input.processors.0 processor/mapping',
+        'buffer buffer/none (default)',
+        'output output/drop',
+        'metrics metrics/prometheus (default)',
+        'tracer tracer/none (default)',
+      ],
+    );
+  });
+
+  it('keeps a switch output, its kafka_franz outputs and bloblang processors when a logger block is mis-indented beside it', () => {
+    assert.deepEqual(
+      walkMain(`
+input:
+  http_server:
+    path: /ingest
+output:
+  switch:
+    cases:
+      - check: this.kind == "order"
+        output:
+          kafka_franz:
+            seed_brokers: [localhost:9092]
+            topic: orders
+          processors:
+            - bloblang: root = this.order
+      - check: this.kind == "refund"
+        output:
+          kafka_franz:
+            seed_brokers: [localhost:9092]
+            topic: refunds
+          processors:
+            - bloblang: root = this.refund
+      - output:
+          kafka_franz:
+            seed_brokers: [localhost:9092]
+            topic: other
+          processors:
+            - bloblang: root = this
+  logger:
+    level: INFO
+    format: logfmt
+`),
+      [
+        'input input/http_server',
+        'buffer buffer/none (default)',
+        'output output/switch',
+        'output.switch.cases.0.output output/kafka_franz',
+        'output.switch.cases.0.output.processors.0 processor/bloblang',
+        'output.switch.cases.1.output output/kafka_franz',
+        'output.switch.cases.1.output.processors.0 processor/bloblang',
+        'output.switch.cases.2.output output/kafka_franz',
+        'output.switch.cases.2.output.processors.0 processor/bloblang',
+        'metrics metrics/prometheus (default)',
+        'tracer tracer/none (default)',
+      ],
+    );
+  });
+
+  it('counts a node with two known keys once as unknown, and still walks its shared processors', () => {
+    assert.deepEqual(
+      walkMain(`
+input:
+  kafka: {}
+  amqp_1: {}
+  processors:
+    - mapping: root = this
+`),
+      [
+        'input input/unknown',
+        'input.processors.0 processor/mapping',
+        'buffer buffer/none (default)',
+        'output output/stdout (default)',
+        'metrics metrics/prometheus (default)',
+        'tracer tracer/none (default)',
+      ],
+    );
+  });
+
+  it('counts a node whose keys the catalogue does not know once as unknown, whatever their number', () => {
+    assert.deepEqual(walk(`pipeline:\n  processors:\n    - acme_one: {}\n      acme_two: {}\n    - label: only\n`), [
+      'pipeline.processors.0 processor/unknown',
+      'pipeline.processors.1 processor/unknown',
+    ]);
+  });
+
+  it('counts a type: the catalogue does not know as unknown, even beside a known key', () => {
+    assert.deepEqual(walk(`output:\n  type: acme_sink\n  drop: {}\n`), ['output output/unknown']);
+  });
 });

@@ -10,7 +10,7 @@ describe('buildPayload', () => {
     const payload = buildPayload(
       [
         { category: 'input', name: 'generate', path: 'input', known: true },
-        { category: 'processor', name: 'unknown', path: 'pipeline.processors.0', known: false, writtenName: 'secret_plugin' },
+        { category: 'processor', name: 'unknown', path: 'pipeline.processors.0', known: false, written: ['secret_plugin'] },
       ],
       identity,
       identity.firstStartedAt + 90_999,
