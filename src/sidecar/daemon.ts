@@ -103,9 +103,6 @@ export async function runDaemon(settings: DaemonSettings, deps: DaemonDeps): Pro
         for (const file of outcome.summary.files) {
           if (file.ignoredDocuments > 0) logger.warn({ file: file.path, documents: file.ignoredDocuments + 1 }, 'the file holds several YAML documents; like Connect, only the first is read');
         }
-        for (const component of allComponents(outcome.summary)) {
-          if (!component.known) logger.debug({ category: component.category, name: component.writtenName, path: component.path }, 'component not in the catalogue; reported as "unknown"');
-        }
       } else if (outcome.kind === 'failed' && !confirming) {
         void clock.sleep(SETTLE_MS, shutdown).then(() => {
           if (generation === settling && !shutdown.aborted) void reload(true);
