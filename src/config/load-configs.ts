@@ -1,9 +1,10 @@
 /**
  * The thin edge that reads configs from disk: resolve the paths, read each
- * file safely, and hand the texts to the pure summariser.
+ * file (and each env file) safely, and hand the texts to the pure summariser.
  */
 import type { Catalogue } from '../catalogue/catalogue.ts';
 import { readConfigFile } from './read-config-file.ts';
+import { readEnvFiles, stoppedWarning } from './read-env-files.ts';
 import { resolveConfigFiles, type ConfigSources, type ResolvedConfigs } from './resolve-config-files.ts';
 import { summarise, type ConfigText, type Summary } from './summarise.ts';
 import type { Env } from '../lib/env.ts';
@@ -41,8 +42,11 @@ export interface LoadedConfigs {
   resolved: ResolvedConfigs;
   texts: ConfigText[];
   summary: Summary;
+  /** Warnings a user should see (local output only: they name files, never values). */
+  warnings: string[];
 }
 
+/** Reads the configs and env files the sources name, and summarises them; `env` is the process environment. */
 export async function loadConfigs(
   sources: ConfigSources,
   cwd: string,
@@ -50,6 +54,6 @@ export async function loadConfigs(
   env: Env,
 ): Promise<LoadedConfigs> {
   const resolved = await resolveConfigFiles(sources, cwd);
-  const texts = await readConfigTexts(resolved);
-  return { resolved, texts, summary: summarise(texts, catalogue, env) };
+  const [texts, envFiles] = await Promise.all([readConfigTexts(resolved), readEnvFiles(resolved.envFiles, env)]);
+  return { resolved, texts, summary: summarise(texts, catalogue, envFiles.env), warnings: envFiles.stopped.map(stoppedWarning) };
 }

@@ -15,20 +15,21 @@ import { describeFsError } from '../lib/fs-errors.ts';
  */
 export const MAX_CONFIG_BYTES = 8 * 1024 * 1024;
 
-export async function readConfigFile(path: string, maxBytes = MAX_CONFIG_BYTES): Promise<string> {
+/** `what` names the kind of file in messages: a config file, an env file. */
+export async function readConfigFile(path: string, maxBytes = MAX_CONFIG_BYTES, what = 'config file'): Promise<string> {
   let handle;
   try {
     // O_NONBLOCK: opening a FIFO must not wait for a writer.
     handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (error) {
-    throw describeFsError(error, path);
+    throw describeFsError(error, path, what);
   }
   try {
     const stat = await handle.stat();
-    if (stat.isDirectory()) throw new UserError(`${path} is a directory, expected a config file`);
+    if (stat.isDirectory()) throw new UserError(`${path} is a directory, expected a ${what}`);
     if (!stat.isFile()) throw new UserError(`${path} is not a regular file (a FIFO, socket or device?), refusing to read it`);
     if (stat.size > maxBytes) {
-      throw new UserError(`${path} is ${stat.size} bytes, more than the ${maxBytes}-byte limit for a config file`);
+      throw new UserError(`${path} is ${stat.size} bytes, more than the ${maxBytes}-byte limit for a ${what}`);
     }
     // Read at most one byte past the cap, in case the file grows while we read.
     const buffer = Buffer.alloc(Math.min(stat.size, maxBytes) + 1);
@@ -43,10 +44,10 @@ export async function readConfigFile(path: string, maxBytes = MAX_CONFIG_BYTES):
     try {
       return new TextDecoder('utf-8', { fatal: true }).decode(buffer.subarray(0, length));
     } catch {
-      throw new UserError(`${path} is not valid UTF-8 text; is it a YAML config?`);
+      throw new UserError(`${path} is not valid UTF-8 text; is it a ${what}?`);
     }
   } catch (error) {
-    throw error instanceof UserError ? error : describeFsError(error, path);
+    throw error instanceof UserError ? error : describeFsError(error, path, what);
   } finally {
     await handle.close();
   }

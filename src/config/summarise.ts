@@ -6,7 +6,7 @@
 import type { Catalogue, Category } from '../catalogue/catalogue.ts';
 import { UserError } from '../lib/errors.ts';
 import { isObject } from '../lib/is-object.ts';
-import { interpolate } from './interpolate.ts';
+import { interpolate, InterpolationError } from './interpolate.ts';
 import { parseYaml, YamlSyntaxError } from './parse-yaml.ts';
 import type { ConfigRole } from './resolve-config-files.ts';
 import { walkComponents, WalkLimitError, type ComponentRef } from './walk-components.ts';
@@ -40,7 +40,7 @@ export function summariseText(config: ConfigText, catalogue: Catalogue, env: Env
   try {
     parsed = parseYaml(interpolate(config.text, env));
   } catch (error) {
-    if (error instanceof YamlSyntaxError) throw new UserError(`${config.path}: ${error.message}`, { cause: error });
+    if (error instanceof YamlSyntaxError || error instanceof InterpolationError) throw new UserError(`${config.path}: ${error.message}`, { cause: error });
     throw error;
   }
   const { tree, ignoredDocuments } = parsed;
@@ -49,8 +49,9 @@ export function summariseText(config: ConfigText, catalogue: Catalogue, env: Env
     throw new UserError(`${config.path}: a config must be a YAML mapping (key: value), but this file holds ${kind}`);
   }
   const defaults = config.role === 'main' ? true : config.role === 'stream' ? STREAM_DEFAULTS : false;
+  const rootFields = config.role === 'resource' ? 'resources' : config.role === 'observability' ? 'observability' : 'all';
   try {
-    return { path: config.path, role: config.role, components: walkComponents(tree, catalogue, { defaults, resourcesOnly: config.role === 'resource' }), ignoredDocuments };
+    return { path: config.path, role: config.role, components: walkComponents(tree, catalogue, { defaults, rootFields }), ignoredDocuments };
   } catch (error) {
     if (error instanceof WalkLimitError) throw new UserError(`${config.path}: ${error.message}`, { cause: error });
     throw error;
@@ -66,7 +67,9 @@ export function summarise(
 ): Summary {
   const files = configs.map(summariseFile);
   const instanceDefaults: ComponentRef[] = [];
-  if (files.some((file) => file.role === 'stream')) {
+  // Streams mode: the instance's metrics and tracer come from the
+  // observability config, or are Connect's defaults, once for all streams.
+  if (files.some((file) => file.role === 'stream' || file.role === 'observability')) {
     for (const category of INSTANCE_DEFAULTS) {
       const declared = files.some((file) => file.components.some((c) => c.category === category));
       const name = catalogue.defaultsWhenAbsent[category];

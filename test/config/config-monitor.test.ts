@@ -40,4 +40,25 @@ describe('ConfigMonitor', () => {
       );
     }
   });
+
+  it('reads env files over the process environment, and notices when one changes', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ct-monitor-env-'));
+    writeFileSync(join(dir, 'config.yaml'), 'input:\n  ${IN:stdin}: {}\noutput:\n  ${OUT}: {}\n');
+    writeFileSync(join(dir, '.env'), 'IN=generate\n');
+    const monitor = new ConfigMonitor({ configs: ['config.yaml'], resources: [], envFiles: ['.env'] }, dir, bundledCatalogue(), { IN: 'kafka', OUT: 'drop' });
+    const inputAndOutput = (outcome: Awaited<ReturnType<ConfigMonitor['reload']>>) =>
+      outcome.kind === 'changed' ? outcome.summary.files[0]?.components.filter((c) => c.category !== 'buffer' && !c.defaulted).map((c) => `${c.category}:${c.name}`) : outcome.kind;
+
+    assert.deepEqual(inputAndOutput(await monitor.reload()), ['input:generate', 'output:drop'], 'the file wins over the process environment');
+    assert.equal((await monitor.reload()).kind, 'unchanged');
+    writeFileSync(join(dir, '.env'), 'IN=generate\nOUT=aws_s3\n');
+    assert.deepEqual(inputAndOutput(await monitor.reload()), ['input:generate', 'output:aws_s3'], 'an edited env file is a change, though no config changed');
+    writeFileSync(join(dir, '.env'), 'OUT="unterminated\n');
+    const failed = await monitor.reload();
+    assert.equal(failed.kind, 'failed');
+    if (failed.kind === 'failed') {
+      assert.match(failed.error, /env file .*\.env: line 1: /);
+      assert.equal(failed.keptPrevious, true);
+    }
+  });
 });

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { readConfigTexts } from '../../src/config/load-configs.ts';
 import type { ResolvedConfigs } from '../../src/config/resolve-config-files.ts';
 
-const asStreams = (paths: string[]): ResolvedConfigs => ({ mode: 'streams', files: paths.map((path) => ({ path, role: 'stream' as const })), directories: [] });
+const asStreams = (paths: string[]): ResolvedConfigs => ({ mode: 'streams', files: paths.map((path) => ({ path, role: 'stream' as const })), directories: [], envFiles: [] });
 
 describe('readConfigTexts', () => {
   const dir = mkdtempSync(join(tmpdir(), 'ct-load-'));

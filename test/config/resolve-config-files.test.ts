@@ -4,6 +4,7 @@ import { mkdirSync, mkdtempSync, writeFileSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { resolveConfigFiles } from '../../src/config/resolve-config-files.ts';
+import { readConfigTexts } from '../../src/config/load-configs.ts';
 import { defaultConfigCandidates, findDefaultConfig } from '../../src/config/find-default-config.ts';
 
 describe('resolveConfigFiles', () => {
@@ -43,10 +44,73 @@ describe('resolveConfigFiles', () => {
     assert.deepEqual(resolved.files.map((f) => `${f.role}:${f.path.slice(dir.length + 1)}`), ['main:main.yaml', 'resource:res/one.yaml', 'resource:res/two.yaml']);
   });
 
-  it('gives clear errors for a missing file, an empty directory and a glob that matches nothing', async () => {
+  it('gives clear errors for a missing file, an empty directory and a missing resource file', async () => {
     await assert.rejects(resolveConfigFiles({ configs: ['nope.yaml'], resources: [] }, dir), /no such config file: .*nope\.yaml/);
     await assert.rejects(resolveConfigFiles({ configs: ['empty'], resources: [] }, dir), /no stream configs \(\*\.yaml, \*\.yml\) in directory/);
-    await assert.rejects(resolveConfigFiles({ configs: ['main.yaml'], resources: ['res/*.json'] }, dir), /no resource files match res\/\*\.json/);
+    const resolved = await resolveConfigFiles({ configs: ['main.yaml'], resources: ['res/none.yaml'] }, dir);
+    await assert.rejects(readConfigTexts(resolved), /no such config file: .*res\/none\.yaml/);
+  });
+
+  it('takes a glob that matches nothing as no files, as Connect does', async () => {
+    const resolved = await resolveConfigFiles({ configs: ['main.yaml'], resources: ['res/*.json'], envFiles: ['*.env'] }, dir);
+    assert.deepEqual(resolved.files.map((f) => f.role), ['main']);
+    assert.deepEqual(resolved.envFiles, []);
+  });
+
+  it("skips Connect's unit-test files and files that do not end in .yaml or .yml, as Connect does", async () => {
+    const tests = join(dir, 'with-tests');
+    mkdirSync(join(tests, 'sub'), { recursive: true });
+    for (const name of ['a.yaml', 'a_benthos_test.yaml', 'sub/benthos_test.yml', 'sub/b.yml', 'C.YAML']) writeFileSync(join(tests, name), '{}\n');
+    const resolved = await resolveConfigFiles({ configs: ['with-tests'], resources: [] }, dir);
+    // `sub/benthos_test.yml` has the stream ID `sub_benthos_test`, so Connect skips it too.
+    assert.deepEqual(resolved.files.map((f) => f.path.slice(tests.length + 1)), ['a.yaml', 'sub/b.yml']);
+  });
+
+  it('expands env files in order, a glob sorted, each once', async () => {
+    writeFileSync(join(dir, 'b.env'), 'B=1\n');
+    writeFileSync(join(dir, 'a.env'), 'A=1\n');
+    const resolved = await resolveConfigFiles({ configs: ['main.yaml'], resources: [], envFiles: ['b.env', '*.env', 'missing.env'] }, dir);
+    assert.deepEqual(resolved.envFiles, [join(dir, 'b.env'), join(dir, 'a.env'), join(dir, 'missing.env')]);
+  });
+});
+
+describe('resolveConfigFiles for the streams command', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ct-streams-'));
+  before(() => {
+    mkdirSync(join(dir, 'streams/nested'), { recursive: true });
+    writeFileSync(join(dir, 'streams/one.yaml'), '{}\n');
+    writeFileSync(join(dir, 'streams/nested/two.yml'), '{}\n');
+    writeFileSync(join(dir, 'single.yaml'), '{}\n');
+    writeFileSync(join(dir, 'other.conf'), '{}\n');
+    writeFileSync(join(dir, 'observability.yaml'), '{}\n');
+    mkdirSync(join(dir, 'empty'));
+  });
+
+  it('takes one file as a stream, not as a main config', async () => {
+    const resolved = await resolveConfigFiles({ configs: [], resources: [], streams: ['single.yaml'] }, dir);
+    assert.equal(resolved.mode, 'streams');
+    assert.deepEqual(resolved.files, [{ path: join(dir, 'single.yaml'), role: 'stream' }]);
+  });
+
+  it('reads the observability config first, then files, directories and globs in the order given', async () => {
+    const resolved = await resolveConfigFiles(
+      { configs: [], resources: [], streams: ['streams', 'single.yaml', '*.conf', 'empty'], observability: 'observability.yaml' },
+      dir,
+    );
+    assert.deepEqual(resolved.files.map((f) => `${f.role}:${f.path.slice(dir.length + 1)}`), [
+      'observability:observability.yaml',
+      'stream:streams/nested/two.yml',
+      'stream:streams/one.yaml',
+      'stream:single.yaml',
+      // A file named explicitly (here through a glob) is a stream whatever its name.
+      'stream:other.conf',
+    ]);
+    // An empty directory is no error (streams may be added later), and it is watched.
+    assert.deepEqual(resolved.directories, [join(dir, 'streams'), join(dir, 'empty')]);
+  });
+
+  it('reports a stream path that does not exist', async () => {
+    await assert.rejects(resolveConfigFiles({ configs: [], resources: [], streams: ['nope'] }, dir), /no such config file: .*nope/);
   });
 });
 

@@ -58,6 +58,30 @@ describe('summarise', () => {
     }
   });
 
+  it('reads only the non-stream fields of the observability config of streams mode, as Connect does', () => {
+    const summary = summarise(
+      [
+        { path: 'o.yaml', role: 'observability', text: 'input:\n  kafka: {}\noutput:\n  drop: {}\nmetrics:\n  statsd: {}\ncache_resources:\n  - label: c\n    memory: {}\n' },
+        { path: 's.yaml', role: 'stream', text: 'input:\n  generate: {}\n' },
+      ],
+      catalogue,
+      {},
+    );
+    assert.deepEqual(names(allComponents(summary)), ['cache/memory', 'metrics/statsd', 'input/generate', 'buffer/none', 'output/stdout', 'tracer/none']);
+  });
+
+  it("counts the instance's defaults once in streams mode, even before any stream file exists", () => {
+    const summary = summarise([{ path: 'o.yaml', role: 'observability', text: 'tracer:\n  jaeger: {}\n' }], catalogue, {});
+    assert.deepEqual(names(allComponents(summary)), ['tracer/jaeger', 'metrics/prometheus']);
+  });
+
+  it('names the file and line of a reference Connect refuses', () => {
+    assert.throws(
+      () => summariseText({ path: 'x.yaml', role: 'main', text: 'input:\n  ${KIND|rot13}: {}\n' }, catalogue, { KIND: 'kafka' }),
+      (e: unknown) => e instanceof UserError && /^x\.yaml: line 2: .*unknown function/.test(e.message),
+    );
+  });
+
   it('names the file and position of invalid YAML', () => {
     assert.throws(() => summariseText({ path: 'bad.yaml', role: 'main', text: 'input: [\n' }, catalogue, {}), /bad\.yaml: invalid YAML at line \d+, column \d+/);
   });
