@@ -27,7 +27,8 @@ export interface DryRunDeps {
 }
 
 export async function dryRun(sources: ConfigSources, stateDir: string, catalogue: Catalogue, deps: DryRunDeps): Promise<void> {
-  const { summary } = await loadConfigs(sources, deps.cwd, catalogue, deps.env);
+  const { summary, warnings } = await loadConfigs(sources, deps.cwd, catalogue, deps.env);
+  for (const warning of warnings) deps.stderr(`warning: ${warning}\n`);
   const now = deps.now();
   const peeked = await peekState(stateDir);
   let identity;

@@ -7,6 +7,8 @@
  * when it runs: the daemon never loads the collector, and `collect` never
  * loads the daemon.
  */
+import { access } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { UserError, errorMessage } from '../lib/errors.ts';
 import { VERSION } from '../lib/version.ts';
@@ -18,10 +20,37 @@ import { defineReportCommand } from './report-command.ts';
 import { defineRunCommand } from './run-command.ts';
 import { defineSimulateCommand } from './simulate-command.ts';
 import { defineStatusCommand } from './status-command.ts';
+import { defineStreamsCommand } from './streams-command.ts';
+import { closestName } from './closest-name.ts';
 
 export type { CliDeps };
 
-const COMMANDS = [defineRunCommand, defineInspectCommand, defineStatusCommand, defineCollectCommand, defineReportCommand, defineSimulateCommand, defineDemoCommand];
+const COMMANDS = [defineRunCommand, defineStreamsCommand, defineInspectCommand, defineStatusCommand, defineCollectCommand, defineReportCommand, defineSimulateCommand, defineDemoCommand];
+
+const looksLikePath = (word: string) => /[/\\]|\.ya?ml$|\.json$/i.test(word) || word.startsWith('.') || word.startsWith('~');
+
+/**
+ * `run` is the default command, so a first word that is not a command is
+ * `run`'s config path. A word that is neither a path nor a file here is far
+ * more likely a mistyped command (`inpsect`): say so, rather than report a
+ * missing config.
+ */
+async function unknownCommand(argv: readonly string[], program: Command, cwd: string): Promise<UserError | undefined> {
+  const first = argv[0];
+  const names = [...program.commands.map((command) => command.name()), 'help'];
+  if (first === undefined || first.startsWith('-') || names.includes(first) || looksLikePath(first)) return undefined;
+  try {
+    await access(resolve(cwd, first));
+    return undefined; // a config file or directory that happens to look like a word
+  } catch {
+    const suggestion = closestName(first, names);
+    return new UserError(
+      suggestion !== undefined
+        ? `unknown command '${first}' (did you mean '${suggestion}'?)`
+        : `unknown command '${first}'; the commands are ${names.filter((name) => name !== 'help').join(', ')} (a config path needs a / or a .yaml ending, or must exist)`,
+    );
+  }
+}
 
 function buildProgram(context: CommandContext): Command {
   const program = new Command('connect-telemetry')
@@ -39,6 +68,8 @@ export async function run(argv: readonly string[], deps: CliDeps): Promise<numbe
   let exitCode = 0;
   const program = buildProgram({ deps, setExit: (code) => (exitCode = code) });
   try {
+    const unknown = await unknownCommand(argv, program, deps.cwd);
+    if (unknown) throw unknown;
     await program.parseAsync([...argv], { from: 'user' });
     return exitCode;
   } catch (error) {

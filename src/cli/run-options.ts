@@ -16,6 +16,7 @@ import type { Env } from '../lib/env.ts';
 export const ENV_VARS = {
   config: 'CONNECT_TELEMETRY_CONFIG',
   resources: 'CONNECT_TELEMETRY_RESOURCES',
+  envFile: 'CONNECT_TELEMETRY_ENV_FILE',
   schema: 'CONNECT_TELEMETRY_SCHEMA',
   stateDir: 'CONNECT_TELEMETRY_STATE_DIR',
   endpoint: 'CONNECT_TELEMETRY_ENDPOINT',
@@ -35,6 +36,8 @@ export const ENV_VARS = {
 export interface RawOptions {
   config?: string[];
   resources?: string[];
+  envFile?: string[];
+  observability?: string;
   schema?: string;
   stateDir?: string;
   endpoint?: string;
@@ -89,12 +92,33 @@ function timings(raw: RawOptions, env: Env) {
   return { delayMs, periodMs, timeoutMs, pollIntervalMs };
 }
 
-export function resolveRunOptions(raw: RawOptions, env: Env): RunOptions {
+/** The paths typed after the command: `run`'s one config, or `streams`' stream paths. */
+export interface Positionals {
+  config?: string | undefined;
+  streams?: string[] | undefined;
+}
+
+/**
+ * `run <config>` takes one config, as Connect's `run` does, and not beside
+ * --config. Returns it, or undefined when none was typed.
+ */
+export function configArgument(command: string, paths: readonly string[], raw: Pick<RawOptions, 'config'>): string | undefined {
+  if (paths.length > 1) {
+    throw new UserError(`${command} takes one config, as Connect's run does (got ${paths.length}); for stream configs use: connect-telemetry ${command === 'inspect' ? 'inspect --streams' : 'streams'} <files or directories>`);
+  }
+  if (paths.length === 1 && raw.config !== undefined) throw new UserError(`give the config either after ${command} or with --config, not both`);
+  return paths[0];
+}
+
+export function resolveRunOptions(raw: RawOptions, env: Env, positionals: Positionals = {}): RunOptions {
   const pick = (flag: keyof typeof ENV_VARS, given: string | undefined) => flagOrEnv(given, env, ENV_VARS[flag]);
   const logLevel: LogLevel = logLevelFlag(pick('logLevel', raw.logLevel) ?? 'info');
   return {
-    configs: raw.config ?? envList(env[ENV_VARS.config]) ?? [],
+    configs: positionals.config !== undefined ? [positionals.config] : (raw.config ?? envList(env[ENV_VARS.config]) ?? []),
     resources: raw.resources ?? envList(env[ENV_VARS.resources]) ?? [],
+    envFiles: raw.envFile ?? envList(env[ENV_VARS.envFile]) ?? [],
+    streams: positionals.streams,
+    observability: raw.observability,
     schema: pick('schema', raw.schema),
     stateDir: pick('stateDir', raw.stateDir) ?? defaultStateDir(env),
     endpoint: pick('endpoint', raw.endpoint),

@@ -5,6 +5,7 @@
 import { access } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { UserError } from '../lib/errors.ts';
+import type { ConfigSources } from './resolve-config-files.ts';
 
 export function defaultConfigCandidates(cwd: string): string[] {
   const candidates: string[] = [];
@@ -38,4 +39,21 @@ export async function requireDefaultConfig(cwd: string): Promise<string> {
     throw new UserError(`no --config given and no config in Connect's default places (${defaultConfigCandidates(cwd).join(', ')})`);
   }
   return found;
+}
+
+/**
+ * The sources with Connect's default config filled in where Connect fills
+ * it: `run` needs a config, so one must be found; `streams` reads one, when
+ * there is one, as its observability config. `found` is the path used, so
+ * the caller can say so.
+ */
+export async function withDefaultConfig(sources: ConfigSources, cwd: string): Promise<{ sources: ConfigSources; found?: string }> {
+  if (sources.streams !== undefined) {
+    if (sources.observability !== undefined) return { sources };
+    const found = await findDefaultConfig(cwd);
+    return found === undefined ? { sources } : { sources: { ...sources, observability: found }, found };
+  }
+  if (sources.configs.length > 0) return { sources };
+  const found = await requireDefaultConfig(cwd);
+  return { sources: { ...sources, configs: [found] }, found };
 }

@@ -82,8 +82,11 @@ export async function runDaemon(settings: DaemonSettings, deps: DaemonDeps): Pro
   let watcher: ConfigWatcher | undefined;
   let watchedKey = '';
 
+  // Env files are watched like configs: a changed variable can change the components.
   const targetsOf = (): WatchTargets => ({
-    files: monitor.resolved?.files.map((file) => file.path) ?? settings.sources.configs.map((path) => resolve(deps.cwd, path)),
+    files: monitor.resolved
+      ? [...monitor.resolved.files.map((file) => file.path), ...monitor.resolved.envFiles]
+      : [...settings.sources.configs, ...(settings.sources.envFiles ?? [])].map((path) => resolve(deps.cwd, path)),
     directories: monitor.resolved?.directories ?? [],
   });
 

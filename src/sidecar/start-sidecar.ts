@@ -10,7 +10,7 @@
 import { randomUUID } from 'node:crypto';
 import { pino } from 'pino';
 import { loadCatalogue } from '../catalogue/load-catalogue.ts';
-import { requireDefaultConfig } from '../config/find-default-config.ts';
+import { withDefaultConfig } from '../config/find-default-config.ts';
 import { systemClock } from '../lib/clock.ts';
 import { createLogger, type Logger, type LogLevel } from '../lib/logger.ts';
 import { readRsaPrivateKey } from '../lib/private-key.ts';
@@ -26,8 +26,15 @@ import type { Env } from '../lib/env.ts';
 
 /** What the sidecar is told to do; the command line fills it from flags and variables. */
 export interface SidecarOptions {
+  /** `run`'s configs (-c, or the path after `run`). */
   configs: string[];
   resources: string[];
+  /** Env files (-e) whose variables the configs' `${VAR}` references may use. */
+  envFiles: string[];
+  /** `streams`' stream paths; undefined for `run`. */
+  streams: string[] | undefined;
+  /** `streams`' observability config (-o). */
+  observability: string | undefined;
   schema: string | undefined;
   stateDir: string;
   endpoint: string | undefined;
@@ -82,14 +89,11 @@ export async function startSidecar(options: SidecarOptions, edge: SidecarEdge): 
 async function daemonSettings(options: SidecarOptions, cwd: string, logger: Logger): Promise<DaemonSettings> {
   const endpoint = parseEndpoint(options.endpoint ?? '', options.allowInsecureEndpoint);
   const signingKey = options.signingKey === undefined ? undefined : await readRsaPrivateKey(options.signingKey, '--signing-key', (message) => logger.warn(message));
-  let configs = options.configs;
-  if (configs.length === 0) {
-    const found = await requireDefaultConfig(cwd);
-    logger.info({ config: found }, "no --config given: using the config in Connect's default location");
-    configs = [found];
-  }
+  const given = { configs: options.configs, resources: options.resources, envFiles: options.envFiles, streams: options.streams, observability: options.observability };
+  const { sources, found } = await withDefaultConfig(given, cwd);
+  if (found !== undefined) logger.info({ config: found }, "no config given: using the config in Connect's default location");
   return {
-    sources: { configs, resources: options.resources },
+    sources,
     stateDir: options.stateDir,
     endpoint,
     delayMs: options.delayMs,

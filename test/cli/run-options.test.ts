@@ -53,6 +53,19 @@ describe('resolveRunOptions', () => {
     assert.equal(flagsWin.logLevel, 'warn');
   });
 
+  it('reads env files from -e, else from CONNECT_TELEMETRY_ENV_FILE (comma-separated)', () => {
+    assert.deepEqual(resolveRunOptions({}, { CONNECT_TELEMETRY_ENV_FILE: '.env, /etc/connect/secrets.env' }).envFiles, ['.env', '/etc/connect/secrets.env']);
+    assert.deepEqual(resolveRunOptions({ envFile: ['a.env', 'b.env'] }, { CONNECT_TELEMETRY_ENV_FILE: 'c.env' }).envFiles, ['a.env', 'b.env']);
+    assert.deepEqual(resolveRunOptions({}, {}).envFiles, []);
+  });
+
+  it('lets the config typed after the command win over CONNECT_TELEMETRY_CONFIG', () => {
+    const options = resolveRunOptions({}, { CONNECT_TELEMETRY_CONFIG: 'a.yaml' }, { config: './b.yaml' });
+    assert.deepEqual(options.configs, ['./b.yaml']);
+    assert.equal(options.streams, undefined);
+    assert.deepEqual(resolveRunOptions({ observability: 'o.yaml' }, {}, { streams: ['s/'] }).streams, ['s/']);
+  });
+
   it('honours every opt-out and says which one', () => {
     assert.equal(resolveRunOptions({ disableTelemetry: true }, {}).disabledBecause, '--disable-telemetry was given');
     assert.equal(resolveRunOptions({}, { CONNECT_TELEMETRY_DISABLED: '1' }).disabledBecause, 'CONNECT_TELEMETRY_DISABLED is set');

@@ -148,10 +148,10 @@ describe('inspect', () => {
     writeFileSync(join(dir, 'config.yaml'), PIPELINE.replace('aws_s3:', 'my_inhouse_sink:'));
     const result = await runBinary(['inspect', '-c', join(dir, 'config.yaml')]);
     assert.equal(result.code, 0, result.stderr);
-    assert.match(result.stdout, /pipeline\.processors\.0\.switch\.0\.processors\.0\s+processor\s+mapping/);
-    assert.match(result.stdout, /output\s+output\s+unknown \(written "my_inhouse_sink", not in catalogue\)/);
-    assert.match(result.stdout, /buffer\s+buffer\s+none \(default\)/);
-    assert.match(result.stdout, /7 component\(s\) in 1 file\(s\)/);
+    assert.match(result.stdout, /pipeline\.processors\.0\.switch\.0\.processors\.0\s+processor\s+mapping\s+inferred: 1 known key of 1/);
+    assert.match(result.stdout, /output\s+output\s+unknown\s+unknown: no key the catalogue knows \(written "my_inhouse_sink"\)/);
+    assert.match(result.stdout, /buffer\s+buffer\s+none\s+Connect's default when the config leaves it out/);
+    assert.match(result.stdout, /7 components in 1 file/);
   });
 
   it('prints JSON with --json', async () => {

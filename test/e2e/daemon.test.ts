@@ -90,6 +90,38 @@ describe('daemon (built binary, real HTTP)', () => {
     assert.deepEqual(names(server.received.at(-1)!.body).slice(0, 3), ['input/kafka', 'buffer/none', 'output/aws_s3']);
   });
 
+  it("runs as Connect's command line is typed (run ./config.yaml -e secrets/.env), follows the env file, and logs no unknown name", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ct-envfile-'));
+    writeFileSync(join(dir, 'config.yaml'), 'input:\n  ${INPUT:stdin}: {}\noutput:\n  ${OUTPUT}: {}\n');
+    // In a directory of its own, so that only a watch on the env file itself sees it change.
+    mkdirSync(join(dir, 'secrets'));
+    const setEnv = (text: string) => {
+      writeFileSync(join(dir, 'secrets/.env.tmp'), text);
+      renameSync(join(dir, 'secrets/.env.tmp'), join(dir, 'secrets/.env'));
+    };
+    setEnv('INPUT=generate\nOUTPUT=drop\n');
+    const server = await stub();
+    const daemon = startBinary(
+      ['run', './config.yaml', '-e', 'secrets/.env', '--state-dir', 'state', '--endpoint', server.url, '--delay', '300ms', '--period', '400ms', '--poll-interval', '100ms', '--log-level', 'trace'],
+      { OUTPUT: 'stdout' },
+      dir,
+    );
+    await server.waitFor(1);
+    assert.deepEqual(names(server.received[0]!.body), ['input/generate', 'buffer/none', 'output/drop', 'metrics/prometheus', 'tracer/none'], 'the env file wins over the environment');
+    const updates = () => daemon.logs.filter((l) => l['msg'] === 'config summary updated').length;
+    for (const [output, expected] of [['aws_s3', 'output/aws_s3'], ['acme_private_sink', 'output/unknown']]) {
+      const before = updates();
+      setEnv(`INPUT=generate\nOUTPUT=${output}\n`);
+      await daemon.waitForLog(() => updates() > before);
+      const count = server.received.length;
+      await server.waitFor(count + 1);
+      assert.equal(names(server.received.at(-1)!.body)[2], expected);
+    }
+    assert.equal((await daemon.stop()).code, 0);
+    assert.ok(daemon.logs.some((l) => l['level'] === 10 || l['level'] === 20), 'the daemon logged below info');
+    assert.ok(!daemon.stderr().includes('acme_private_sink'), 'an unknown name reached the log');
+  });
+
   it('follows a Kubernetes ConfigMap update (the ..data symlink swap)', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'ct-configmap-'));
     const mount = join(dir, 'mount');

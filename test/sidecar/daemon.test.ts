@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { bundledCatalogue } from '../../src/catalogue/load-catalogue.ts';
 import { runDaemon, type DaemonDeps } from '../../src/sidecar/daemon.ts';
-import { createLogger } from '../../src/lib/logger.ts';
+import { createLogger, type LogLevel } from '../../src/lib/logger.ts';
 import type { FetchLike } from '../../src/sidecar/send/send-report.ts';
 import { spreadOffsetMs } from '../../src/sidecar/schedule.ts';
 import { peekState } from '../../src/sidecar/state/state-store.ts';
@@ -15,7 +15,7 @@ import { FakeClock, settle } from '../helpers/fake-clock.ts';
 const SECOND = 1000;
 
 /** A daemon wired to a fake clock, a recording fetch and a hand-driven watcher. */
-function harness(options: { statuses?: number[]; configText?: string } = {}) {
+function harness(options: { statuses?: number[]; configText?: string; logLevel?: LogLevel; env?: Record<string, string> } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'ct-daemon-'));
   const config = join(dir, 'config.yaml');
   writeFileSync(config, options.configText ?? 'input:\n  generate: {}\noutput:\n  drop: {}\n');
@@ -34,8 +34,8 @@ function harness(options: { statuses?: number[]; configText?: string } = {}) {
   const deps: DaemonDeps = {
     clock,
     fetch,
-    logger: createLogger('debug', sink),
-    env: {},
+    logger: createLogger(options.logLevel ?? 'debug', sink),
+    env: options.env ?? {},
     cwd: dir,
     catalogue: bundledCatalogue(),
     hostInfo: { numCpu: 2, goMaxProcs: 2, goArch: 'amd64', goOS: 'linux' },
@@ -160,7 +160,45 @@ describe('runDaemon', () => {
       assert.ok(!info.includes(canary), canary);
       assert.ok(!JSON.stringify(h.sent).includes(canary), canary);
     }
-    // …but debug level may name the unknown plugin, for the operator.
-    assert.ok(JSON.stringify(h.logs.filter((l) => l['level'] === 20)).includes('canary_plugin_3'));
+  });
+
+  it('never logs a name the catalogue does not know, at any level', async () => {
+    // Unknown names written every way a config can hold one: a single key, a
+    // `type:`, several keys, beside a known key, and through ${VAR} in a key.
+    const configText = [
+      'input:',
+      '  canary_input_1: {}',
+      'pipeline:',
+      '  processors:',
+      '    - type: canary_type_2',
+      '    - canary_key_3: {}',
+      '      canary_key_4: {}',
+      '    - mapping: root = this',
+      '      canary_beside_5: {}',
+      '    - ${SECRET_KIND}: {}',
+      'output:',
+      '  drop: {}',
+      '',
+    ].join('\n');
+    const canaries = ['canary_input_1', 'canary_type_2', 'canary_key_3', 'canary_key_4', 'canary_beside_5', 'canary_secret_6'];
+    const h = harness({ configText, logLevel: 'trace', env: { SECRET_KIND: 'canary_secret_6' } });
+    const running = h.start();
+    await settle(20);
+    await h.clock.advance(61 * SECOND);
+    await h.change(`${configText}    - canary_later_7: {}\n`);
+    await h.change('input: [\n');
+    await h.clock.advance(300);
+    h.controller.abort();
+    await running;
+    assert.equal(h.sent.length, 1);
+    assert.deepEqual(h.sent[0]?.payload.components.filter((c) => c.name === 'unknown').length, 4);
+    // Trace is the lowest level: every line logged at any level is here.
+    const levels = new Set(h.logs.map((l) => l['level']));
+    for (const level of [20, 30, 50]) assert.ok(levels.has(level), `lines at level ${level} were logged`);
+    const all = JSON.stringify(h.logs);
+    for (const canary of [...canaries, 'canary_later_7']) {
+      assert.ok(!all.includes(canary), `${canary} in the logs`);
+      assert.ok(!JSON.stringify(h.sent).includes(canary), `${canary} sent`);
+    }
   });
 });
