@@ -161,6 +161,8 @@ export function walkComponents(root: unknown, catalogue: Catalogue, options: Wal
     if (!isObject(node)) return;
     if (depth > maxDepth) throw new WalkLimitError(`components are nested more than ${maxDepth} levels deep under ${top}`);
     if (ancestors.has(node)) throw new WalkLimitError(`the config refers to itself through an alias under ${top}`);
+    // An empty mapping names nothing, here as at the root (where it leaves the default).
+    if (Object.keys(node).length === 0) return;
     if (found.length >= maxComponents) throw new WalkLimitError(`the config holds more than ${maxComponents} components`);
     const { naming, name, written } = nameComponent(node, category, catalogue);
     found.push(name !== undefined ? { category, name, path, known: true, naming } : { category, name: 'unknown', path, known: false, naming, written: written ?? [] });

@@ -401,6 +401,10 @@ input:
     ]);
   });
 
+  it('counts nothing for an empty mapping, as at the root', () => {
+    assert.deepEqual(walk(`pipeline:\n  processors:\n    - {}\noutput:\n  reject_errored: {}\n`), ['output output/reject_errored']);
+  });
+
   it('counts a type: the catalogue does not know as unknown, even beside a known key', () => {
     assert.deepEqual(walk(`output:\n  type: acme_sink\n  drop: {}\n`), ['output output/unknown']);
   });
