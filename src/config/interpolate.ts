@@ -21,6 +21,7 @@
  * the same matches with bounded work per character (see `BraceScanner`).
  */
 import type { Env } from '../lib/env.ts';
+import { lineAt } from './line-at.ts';
 
 /** A reference Connect would refuse; `line` is 1-based. The message names no value. */
 export class InterpolationError extends Error {
@@ -147,12 +148,6 @@ function escapeEnd(text: string, start: number, scanner: BraceScanner): number {
   // before this one, so the two close the escape.
   return stop - 1 > nameEnd && text.charCodeAt(stop - 1) === CLOSE ? stop + 1 : -1;
 }
-
-const lineAt = (text: string, index: number) => {
-  let line = 1;
-  for (let i = text.indexOf('\n'); i >= 0 && i < index; i = text.indexOf('\n', i + 1)) line++;
-  return line;
-};
 
 /** Go's base64.StdEncoding: padded, newlines ignored. Undefined when the text is not base64. */
 function decodeBase64(value: string): string | undefined {

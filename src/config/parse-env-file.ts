@@ -5,8 +5,8 @@
  * rather than one of them. Pure: text in, variables out.
  *
  * - A line is `NAME=value`, blank, or a `#` comment. NAME is any run of
- *   characters but `=`, space, `#` and line breaks; spaces and tabs may stand
- *   around `=` and after the value.
+ *   characters but `=`, space, `#` and line breaks (a tab is part of it);
+ *   spaces may stand around `=`, and spaces or tabs after the value.
  * - A value is unquoted (it ends at a space or `#`), `"double quoted"` with
  *   Go's escapes (`\n`, `\t`, `\"`, `\x41`, `\u00e9`…), or `"""triple
  *   quoted"""` taken as written, across lines. Single quotes are kept as
@@ -16,6 +16,7 @@
  *   than one of these (say `NAME=two words`): the lines after it are not read.
  *   `stoppedAtLine` says where, so the caller can warn.
  */
+import { lineAt } from './line-at.ts';
 
 export interface ParsedEnvFile {
   vars: Map<string, string>;
@@ -188,12 +189,6 @@ function lineBreakEnd(text: string, from: number): number {
   return -1;
 }
 
-const lineOf = (text: string, index: number) => {
-  let count = 1;
-  for (let i = text.indexOf('\n'); i >= 0 && i < index; i = text.indexOf('\n', i + 1)) count++;
-  return count;
-};
-
 export function parseEnvFile(text: string): ParsedEnvFile {
   const vars = new Map<string, string>();
   let at = 0;
@@ -201,12 +196,12 @@ export function parseEnvFile(text: string): ParsedEnvFile {
     let start = at;
     if (!first) {
       const next = lineBreakEnd(text, at);
-      if (next < 0) return at < text.length ? { vars, stoppedAtLine: lineOf(text, at) } : { vars };
+      if (next < 0) return at < text.length ? { vars, stoppedAtLine: lineAt(text, at) } : { vars };
       start = next;
     }
     const step = line(text, start);
     if ('failure' in step) {
-      throw new EnvFileSyntaxError(step.failure.fatal ?? 'expected NAME=value, a blank line or a # comment', lineOf(text, step.failure.fatal ? start : step.failure.at));
+      throw new EnvFileSyntaxError(step.failure.fatal ?? 'expected NAME=value, a blank line or a # comment', lineAt(text, step.failure.fatal ? start : step.failure.at));
     }
     if (step.value) vars.set(step.value[0], step.value[1]);
     at = step.end;
