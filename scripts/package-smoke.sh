@@ -43,7 +43,7 @@ pass "npm pack: $(basename "$tarball") ($(du -k "$tarball" | cut -f1) KiB)"
 
 tar -tzf "$tarball" | sed 's|^package/||' | sort >"$work/contents"
 missing=''
-for wanted in package.json README.md LICENSE CHANGELOG.md bin/connect-telemetry.js dist/bundle/connect-telemetry.js dist/main.js dist/cli.js \
+for wanted in package.json README.md LICENSE CHANGELOG.md bin/connect-telemetry.js dist/bundle/connect-telemetry.js dist/index.js dist/cli/main.js dist/cli/program.js \
   dist/catalogue/connect-4.112.0.json; do
   grep -qx "$wanted" "$work/contents" || missing="$missing $wanted"
 done
@@ -169,6 +169,13 @@ if cli_env CONNECT_TELEMETRY_CONFIG="$config_dir/streams" CONNECT_TELEMETRY_STAT
   pass '--dry-run with CONNECT_TELEMETRY_CONFIG=<streams directory> and CONNECT_TELEMETRY_STATE_DIR'
 else
   fail "--dry-run on the streams directory: $(cat "$work/err")"
+fi
+
+if cli streams "$config_dir/streams" --dry-run --state-dir "$state" >"$work/payload-streams-command.json" 2>"$work/err" \
+  && check_payload "$work/payload-streams-command.json" input/http_server output/redpanda input/generate output/fallback; then
+  pass 'streams <streams directory> --dry-run (as Connect'"'"'s streams is typed)'
+else
+  fail "streams --dry-run on the streams directory: $(cat "$work/err")"
 fi
 
 if out=$(cli inspect --json --config "$config_dir/pipeline.yaml" 2>"$work/err") && node -e 'JSON.parse(process.argv[1])' "$out" 2>/dev/null; then
