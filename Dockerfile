@@ -7,8 +7,9 @@
 #   docker run --rm --read-only -v "$PWD/examples:/etc/connect:ro" \
 #     connect-telemetry --dry-run --config /etc/connect/pipeline.yaml
 #
-# scripts/package-smoke.sh repeats these steps without Docker (CI has no
-# Docker engine); keep the two in step.
+# scripts/image-smoke.sh builds this file from a clean checkout and runs the
+# image (CI runs it); scripts/package-smoke.sh repeats the same install steps
+# without a container engine, as a quicker check.
 
 ARG NODE_IMAGE=node:22-bookworm-slim
 
@@ -20,6 +21,10 @@ RUN npm ci --no-audit --no-fund
 COPY tsconfig.json README.md LICENSE CHANGELOG.md ./
 COPY bin ./bin
 COPY src ./src
+# The build's second step (npm run build: tsc, then the bundler).
+COPY scripts/bundle.ts ./scripts/
+# Shipped in the package ("files"): the configs `simulate` and `demo` use.
+COPY examples/demo ./examples/demo
 # `npm pack` runs the prepack script (the build) and applies package.json "files".
 RUN npm pack --pack-destination /tmp \
  && mkdir /app \
