@@ -8,6 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { UserError, errorMessage } from '../lib/errors.ts';
 import { describeFsError } from '../lib/fs-errors.ts';
 import { createLogger, type LogLevel } from '../lib/logger.ts';
+import { reportUrlFor } from './report-url.ts';
 import { startCollector } from './server.ts';
 import { openStorageFor, redactDbUrl } from './storage/open-storage.ts';
 import { createJwtReader, parsePublicKeys } from './verify-jwt.ts';
@@ -37,9 +38,10 @@ export async function runCollector(options: CollectOptions, edge: CollectorEdge)
     await storage.close();
     throw new UserError(`--listen ${options.listen.host}:${options.listen.port}: cannot listen (${errorMessage(error)})`, { cause: error });
   }
+  const { listening, reportUrl } = reportUrlFor(collector.host, collector.port);
   logger.info(
-    { host: collector.host, port: collector.port, storage: storage.kind, db: redactDbUrl(options.db), signedOnly: keys.length > 0 },
-    `collector listening on http://${collector.host.includes(':') ? `[${collector.host}]` : collector.host}:${collector.port}`,
+    { host: collector.host, port: collector.port, reportUrl, storage: storage.kind, db: redactDbUrl(options.db), signedOnly: keys.length > 0 },
+    `collector listening on ${listening}; point sidecars at --endpoint ${reportUrl}`,
   );
   if (!edge.shutdown.aborted) await new Promise((resolve) => edge.shutdown.addEventListener('abort', resolve, { once: true }));
   logger.info('stopping: finishing requests in flight');

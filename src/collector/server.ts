@@ -6,11 +6,12 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from '../lib/logger.ts';
+import { REPORT_PATH } from '../lib/report-path.ts';
 import type { Storage } from './storage/storage.ts';
 import { validateReport } from './validate-report.ts';
 import type { JwtReader } from './verify-jwt.ts';
 
-export const REPORT_PATH = '/connect/telemetry';
+export { REPORT_PATH };
 
 export interface CollectorDeps {
   storage: Storage;

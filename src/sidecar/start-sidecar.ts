@@ -17,7 +17,7 @@ import { readRsaPrivateKey } from '../lib/private-key.ts';
 import { USER_AGENT } from '../lib/version.ts';
 import { watchConfig } from './config-watcher.ts';
 import { runDaemon, untilAborted, type DaemonDeps, type DaemonSettings } from './daemon.ts';
-import { parseEndpoint } from './send/endpoint.ts';
+import { endpointPathWarning, parseEndpoint } from './send/endpoint.ts';
 import { readHostInfo } from './send/host-info.ts';
 import { buildAgent } from './send/http-agent.ts';
 import type { FetchLike } from './send/send-report.ts';
@@ -88,6 +88,8 @@ export async function startSidecar(options: SidecarOptions, edge: SidecarEdge): 
 
 async function daemonSettings(options: SidecarOptions, cwd: string, logger: Logger): Promise<DaemonSettings> {
   const endpoint = parseEndpoint(options.endpoint ?? '', options.allowInsecureEndpoint);
+  const pathWarning = endpointPathWarning(endpoint);
+  if (pathWarning) logger.warn(pathWarning);
   const signingKey = options.signingKey === undefined ? undefined : await readRsaPrivateKey(options.signingKey, '--signing-key', (message) => logger.warn(message));
   const given = { configs: options.configs, resources: options.resources, envFiles: options.envFiles, streams: options.streams, observability: options.observability };
   const { sources, found } = await withDefaultConfig(given, cwd);

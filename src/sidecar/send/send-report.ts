@@ -1,12 +1,15 @@
 /**
  * Sends one report: POST with a per-attempt timeout, a few retries with
  * backoff, never more than one request at a time, never a followed redirect
- * to another origin, and never a response body buffered whole.
+ * to another origin, and never a response body buffered whole (a 404 or 405
+ * gives at most a short one-line reason, read by read-error-reason.ts).
  */
 import type { Agent } from 'node:http';
 import type { Clock } from '../../lib/clock.ts';
 import { errorCode, errorMessage } from '../../lib/errors.ts';
 import type { EncodedBody } from './encode-body.ts';
+import { describeWrongPath } from './endpoint.ts';
+import { discardBody, readErrorReason } from './read-error-reason.ts';
 import { isRetryableStatus, MAX_ATTEMPTS, parseRetryAfter, retryDelayMs } from './retry-policy.ts';
 
 /** The slice of fetch (node-fetch) the sender uses; tests pass their own. */
@@ -55,13 +58,6 @@ interface AttemptResult {
   retryable: boolean;
   retryAfterMs?: number;
   error?: string;
-}
-
-/** Drops a response body without reading it, so a huge or trickling body costs nothing. */
-function discardBody(body: unknown): void {
-  const stream = body as { destroy?: () => void; cancel?: () => Promise<void> } | null;
-  if (stream && typeof stream.destroy === 'function') stream.destroy();
-  else if (stream && typeof stream.cancel === 'function') stream.cancel().catch(() => undefined);
 }
 
 const TLS_CODES = new Set([
@@ -157,8 +153,14 @@ async function attemptWithin(
       const described = describeNetworkError(error, url);
       return { retryable: described.retryable, error: described.message };
     }
-    discardBody(response.body);
     const { status } = response;
+    if (status === 404 || status === 405) {
+      // The one body read: a bounded one-line reason, within this attempt's time limit.
+      const reason = await readErrorReason(response.body, response.headers.get('content-type'), combined);
+      return { status, retryable: false, error: describeWrongPath(status, url, reason) };
+    }
+    // Dropped unread, so a huge or trickling body costs nothing.
+    discardBody(response.body);
     if (status >= 200 && status < 300) return { status, retryable: false };
     if (status >= 300 && status < 400) {
       const location = response.headers.get('location');
