@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { isLoopbackHost, parseEndpoint } from '../../../src/sidecar/send/endpoint.ts';
+import { describeWrongPath, endpointPathWarning, isLoopbackHost, parseEndpoint, suggestedEndpoint } from '../../../src/sidecar/send/endpoint.ts';
 import { UserError } from '../../../src/lib/errors.ts';
 
 describe('parseEndpoint', () => {
@@ -35,4 +35,45 @@ describe('parseEndpoint', () => {
 describe('isLoopbackHost', () => {
   const cases: [string, boolean][] = [['localhost', true], ['127.0.0.1', true], ['127.8.9.10', true], ['[::1]', true], ['10.0.0.1', false], ['example.com', false], ['localhost.example.com', false]];
   for (const [host, expected] of cases) it(`${host} → ${expected}`, () => assert.equal(isLoopbackHost(host), expected));
+});
+
+describe('suggestedEndpoint', () => {
+  const cases: [string, string | undefined][] = [
+    ['https://telemetry.example/', 'https://telemetry.example/connect/telemetry'],
+    ['http://127.0.0.1:4300', 'http://127.0.0.1:4300/connect/telemetry'],
+    ['https://telemetry.example/telemetry', 'https://telemetry.example/connect/telemetry'],
+    ['https://telemetry.example/connect/telemetry/', 'https://telemetry.example/connect/telemetry'],
+    ['https://telemetry.example/connect/telemetry', undefined],
+    ['https://telemetry.example/ingest/connect/telemetry', undefined],
+  ];
+  for (const [url, expected] of cases) it(`${url} → ${expected ?? 'nothing to change'}`, () => assert.equal(suggestedEndpoint(new URL(url)), expected));
+});
+
+describe('describeWrongPath', () => {
+  it("names the URL posted to, the server's reason and the endpoint to set", () => {
+    assert.equal(
+      describeWrongPath(404, new URL('http://127.0.0.1:4300/'), 'not found; reports go to POST /connect/telemetry'),
+      'HTTP 404 from http://127.0.0.1:4300/ ("not found; reports go to POST /connect/telemetry"); ' +
+        'if it is a connect-telemetry collector, set --endpoint to http://127.0.0.1:4300/connect/telemetry',
+    );
+  });
+
+  it('leaves out the query, which may hold a token', () => {
+    assert.equal(describeWrongPath(405, new URL('https://telemetry.example/connect/telemetry?token=secret'), 'use POST'), 'HTTP 405 from https://telemetry.example/connect/telemetry ("use POST")');
+  });
+
+  it('says only what it knows when there is no reason and the path is already the report path', () => {
+    assert.equal(describeWrongPath(404, new URL('https://telemetry.example/connect/telemetry'), undefined), 'HTTP 404 from https://telemetry.example/connect/telemetry');
+  });
+});
+
+describe('endpointPathWarning', () => {
+  it('warns about an endpoint without a path', () => {
+    assert.match(endpointPathWarning(new URL('https://telemetry.example')) ?? '', /set --endpoint to https:\/\/telemetry\.example\/connect\/telemetry$/);
+  });
+
+  it('says nothing about an endpoint with a path', () => {
+    assert.equal(endpointPathWarning(new URL('https://telemetry.example/connect/telemetry')), undefined);
+    assert.equal(endpointPathWarning(new URL('https://telemetry.example/v1/reports')), undefined);
+  });
 });

@@ -1,9 +1,10 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { Readable } from 'node:stream';
 import { sendReport, type FetchLike } from '../../../src/sidecar/send/send-report.ts';
 import { FakeClock } from '../../helpers/fake-clock.ts';
 
-type Answer = { status: number; headers?: Record<string, string> } | Error;
+type Answer = { status: number; headers?: Record<string, string>; body?: unknown } | Error;
 
 /** A fetch that answers from a script and records every call. */
 function scriptedFetch(answers: Answer[]) {
@@ -13,7 +14,7 @@ function scriptedFetch(answers: Answer[]) {
     const answer = answers.shift() ?? { status: 204 };
     if (answer instanceof Error) throw answer;
     const headers = new Map(Object.entries(answer.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
-    return { status: answer.status, headers: { get: (name: string) => headers.get(name.toLowerCase()) ?? null }, body: null };
+    return { status: answer.status, headers: { get: (name: string) => headers.get(name.toLowerCase()) ?? null }, body: answer.body ?? null };
   };
   return { fetch, calls };
 }
@@ -76,6 +77,49 @@ describe('sendReport', () => {
     const result = await sendReport(body, { ...settings, deadline: clock.now() + 60_000 }, { fetch, clock, random: () => 0.5 }, new AbortController().signal);
     assert.equal(calls.length, 1);
     assert.match(result.error ?? '', /no time to retry before the next report/);
+  });
+
+  it("tells a 404's one-line reason, the URL posted to and the endpoint to set", async () => {
+    const reason = Readable.from([Buffer.from('not found; reports go to POST /connect/telemetry\n')]);
+    const clock = new FakeClock();
+    const { fetch, calls } = scriptedFetch([{ status: 404, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: reason }]);
+    const result = await sendReport(body, { ...settings, endpoint: new URL('https://telemetry.example/') }, { fetch, clock, random: () => 0.5 }, new AbortController().signal);
+    assert.equal(calls.length, 1);
+    assert.deepEqual(result, {
+      outcome: 'failed',
+      attempts: 1,
+      status: 404,
+      error:
+        'HTTP 404 from https://telemetry.example/ ("not found; reports go to POST /connect/telemetry"); ' +
+        'if it is a connect-telemetry collector, set --endpoint to https://telemetry.example/connect/telemetry',
+    });
+  });
+
+  it("stops reading a 404's reason at the attempt's time limit", { timeout: 5000 }, async () => {
+    // The first bytes of a reason, then nothing: a server that never finishes its body.
+    const trickle = new Readable({ read() {} });
+    trickle.push('use PO');
+    const { fetch } = scriptedFetch([{ status: 405, headers: { 'content-type': 'text/plain' }, body: trickle }]);
+    const started = Date.now();
+    const result = await sendReport(body, { ...settings, timeoutMs: 100 }, { fetch, clock: new FakeClock(), random: () => 0.5 }, new AbortController().signal);
+    assert.ok(Date.now() - started < 2000, `took ${Date.now() - started} ms`);
+    assert.equal(result.error, 'HTTP 405 from https://telemetry.example/connect/telemetry ("use PO")');
+    assert.ok(trickle.destroyed, 'the body is dropped');
+  });
+
+  it('never reads the body of any other answer', async () => {
+    for (const status of [204, 400, 413, 500]) {
+      let pulled = 0;
+      const stream = new Readable({
+        read() {
+          pulled++;
+          this.push('x');
+        },
+      });
+      await run([{ status, headers: { 'content-type': 'text/plain' }, body: stream }]);
+      assert.equal(pulled, 0, `${status}: body read`);
+      assert.ok(stream.destroyed, `${status}: body dropped`);
+    }
   });
 
   it('follows a same-origin 307/308 redirect but never one to another origin', async () => {
