@@ -1,7 +1,9 @@
 /**
- * CI has no Docker engine, so the Dockerfile is checked as text: the choices
- * that make the image safe to run as a sidecar, and that
- * scripts/package-smoke.sh still repeats its install steps.
+ * Quick checks of the Dockerfile as text: the choices that make the image safe
+ * to run as a sidecar, that its build stage is given every file the build and
+ * the package need, and that scripts/package-smoke.sh still repeats its install
+ * steps. The real proof is scripts/image-smoke.sh, which builds the image and
+ * runs it (CI runs it as root).
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -12,6 +14,7 @@ const root = resolve(import.meta.dirname, '..', '..');
 const dockerfile = readFileSync(join(root, 'Dockerfile'), 'utf8');
 const smoke = readFileSync(join(root, 'scripts', 'package-smoke.sh'), 'utf8');
 const dockerignore = readFileSync(join(root, '.dockerignore'), 'utf8');
+const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { files: string[]; scripts: Record<string, string> };
 
 /** Instructions with continuation lines joined and comments dropped. */
 const instructions = dockerfile
@@ -64,6 +67,24 @@ describe('Dockerfile', () => {
     assert.ok(stateDir, 'CONNECT_TELEMETRY_STATE_DIR is set');
     const volumes = find(runtime, 'VOLUME').flatMap((l) => JSON.parse(l.slice('VOLUME'.length)) as string[]);
     assert.ok(volumes.includes(stateDir));
+  });
+
+  it('copies into the build stage every file the package ships that the build does not make', () => {
+    const build = stages[0] ?? [];
+    const copied = find(build, 'COPY').flatMap((line) => line.split(/\s+/).slice(1, -1).filter((s) => !s.startsWith('--')));
+    const shipped = pkg.files.filter((entry) => !entry.startsWith('!') && !entry.startsWith('dist/'));
+    for (const entry of shipped) {
+      const path = entry.replace(/\/$/, '');
+      assert.ok(copied.some((source) => path === source.replace(/\/$/, '') || path.startsWith(`${source.replace(/\/$/, '')}/`)), `package.json "files" lists ${entry}; no COPY brings it in`);
+    }
+  });
+
+  it('copies into the build stage the scripts the build runs', () => {
+    const build = stages[0] ?? [];
+    const copied = find(build, 'COPY').flatMap((line) => line.split(/\s+/).slice(1, -1));
+    const scripts = [...pkg.scripts['build']!.matchAll(/node (scripts\/\S+)/g)].map((m) => m[1] as string);
+    assert.ok(scripts.length > 0, 'the build runs a script');
+    for (const script of scripts) assert.ok(copied.some((source) => script === source || script.startsWith(`${source.replace(/\/$/, '')}/`)), `npm run build runs ${script}; no COPY brings it in`);
   });
 
   it('sends the build only what it copies', () => {

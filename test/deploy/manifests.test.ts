@@ -1,8 +1,10 @@
 /**
- * The deployment files are parsed, not applied: for every workload the sidecar
- * must read the very ConfigMap key that Connect runs, run locked down, stay
- * small, take its endpoint and opt-out from the environment and keep its state
- * on a volume. The Compose file must do the same with a bind-mounted file.
+ * What the deployment files mean, once they are valid (schema.test.ts checks
+ * them as kubectl and docker compose would): for every workload the sidecar
+ * must read the very ConfigMap key that Connect runs, run locked down, ask for
+ * the stated memory budget, take its endpoint (the full report URL) and
+ * opt-out from the environment and keep its state on a volume. The Compose
+ * file must do the same with a bind-mounted file.
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -30,14 +32,13 @@ interface Container {
   restartPolicy?: string;
 }
 
-const benchResults = JSON.parse(readFileSync(join(root, 'bench', 'results.json'), 'utf8')) as { figures: { figure: string; value: number }[] };
-
-/** A figure of the last benchmark run, in the unit it was measured in (RSS in MiB). */
-function benchFigure(pattern: RegExp): number {
-  const figure = benchResults.figures.find((f) => pattern.test(f.figure));
-  assert.ok(figure, `bench/results.json has a figure matching ${pattern}`);
-  return figure.value;
-}
+/**
+ * The memory the examples give the sidecar, as the README states it: the
+ * request covers its idle RSS, and a burst of config changes peaks within half
+ * the limit (the other half is room for configs of megabytes). `npm run bench`
+ * sets fresh measurements against the manifests' figures.
+ */
+const MEMORY_BUDGET = { request: '64Mi', limit: '256Mi' };
 
 function loadManifests(): Obj[] {
   const docs: Obj[] = [];
@@ -199,13 +200,9 @@ describe('Kubernetes manifests', () => {
         assert.ok(millicores(limits.cpu) <= 250, 'cpu limit at most 250m');
       });
 
-      it('asks for the memory the benchmark measured (bench/results.json)', () => {
+      it('asks for the memory budget the README states', () => {
         const { requests, limits } = sidecar.resources ?? {};
-        const idle = benchFigure(/^idle RSS/);
-        const afterRewrites = benchFigure(/^RSS after \d+ config rewrites/);
-        assert.ok(mebibytes(requests.memory) >= idle, `request ${requests.memory} covers the idle RSS (${idle.toFixed(1)} MiB)`);
-        assert.ok(mebibytes(requests.memory) <= idle * 1.5, `request ${requests.memory} is not far above the idle RSS (${idle.toFixed(1)} MiB)`);
-        assert.ok(mebibytes(limits.memory) >= afterRewrites * 2, `limit ${limits.memory} leaves room over the RSS after a burst of rewrites (${afterRewrites.toFixed(1)} MiB)`);
+        assert.deepEqual({ request: requests?.memory, limit: limits?.memory }, MEMORY_BUDGET);
       });
 
       it('sets the endpoint and the opt-out through environment variables', () => {
@@ -213,6 +210,12 @@ describe('Kubernetes manifests', () => {
           const entry = sidecar.env?.find((e) => e.name === name);
           assert.ok(entry && (entry.value !== undefined || entry.valueFrom !== undefined), `${name} is set`);
         }
+      });
+
+      it('gives the full report URL as the endpoint, as a copy would need', () => {
+        const endpoint = new URL(envValue(sidecar, 'CONNECT_TELEMETRY_ENDPOINT') as string);
+        assert.equal(endpoint.protocol, 'https:');
+        assert.equal(endpoint.pathname, REPORT_PATH, 'the path the collector receives reports on');
       });
 
       it('keeps the state on a writable emptyDir or PersistentVolumeClaim', () => {
