@@ -44,10 +44,16 @@ builder=${IMAGE_SMOKE_BUILDER:-}
 if [ -z "$builder" ] && [ -x "$repo/../shared/tools/container-build.sh" ]; then
   builder="$repo/../shared/tools/container-build.sh"
 fi
-if [ -z "$builder" ] && ! { command -v buildah && command -v podman; } >/dev/null; then
-  command -v apt-get >/dev/null || skip 'no buildah and podman, and no apt-get to install them'
-  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq buildah podman >/dev/null \
-    || abort 'installing buildah and podman with apt-get'
+if [ -z "$builder" ]; then
+  if ! { command -v buildah && command -v podman; } >/dev/null; then
+    command -v apt-get >/dev/null || skip 'no buildah and podman, and no apt-get to install them'
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq buildah podman >/dev/null \
+      || abort 'installing buildah and podman with apt-get'
+  fi
+  base=$(sed -n 's/^ARG NODE_IMAGE=//p' "$repo/Dockerfile")
+  case "$base" in */*) ;; *) base="docker.io/library/$base" ;; esac
+  buildah pull --quiet "$base" >/dev/null 2>&1 \
+    || skip "cannot pull the base image $base (no registry reachable) and no ../shared/tools/container-build.sh to make one"
 fi
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/connect-telemetry-image.XXXXXX")
