@@ -119,17 +119,7 @@ chmod -R a+rX "$work/examples" "$work/connect"
 chown "$run_uid:$run_uid" "$work/state" "$work/data"
 chmod 0700 "$work/state" "$work/data"
 
-# A payload of the right shape, holding the components named after the file.
-check_payload() { # check_payload FILE WANTED-COMPONENT...
-  node -e '
-    const p = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
-    const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
-    const names = new Set(p.components.map((c) => c.type + "/" + c.name));
-    const missing = process.argv.slice(2).filter((w) => !names.has(w));
-    const ok = uuid.test(p.id) && Object.keys(p).sort().join() === "components,hostInfo,id,uptime" && missing.length === 0;
-    if (!ok) { console.error("unexpected payload; missing:", missing.join(" ")); process.exit(1); }
-  ' "$@"
-}
+check_payload() { node "$work/src/scripts/check-payload.mjs" "$@"; } # check_payload FILE WANTED-COMPONENT...
 if podman run --rm --network none "${locked[@]}" -v "$work/examples:/etc/connect:ro" "$tag" \
     --dry-run --config /etc/connect/pipeline.yaml >"$work/payload.json" 2>"$work/err" \
   && check_payload "$work/payload.json" input/kafka_franz processor/branch output/aws_s3 cache/redis rate_limit/local 2>>"$work/err"; then

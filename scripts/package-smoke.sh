@@ -43,11 +43,11 @@ pass "npm pack: $(basename "$tarball") ($(du -k "$tarball" | cut -f1) KiB)"
 
 tar -tzf "$tarball" | sed 's|^package/||' | sort >"$work/contents"
 missing=''
-for wanted in package.json README.md LICENSE CHANGELOG.md bin/connect-telemetry.js dist/bundle/connect-telemetry.js dist/index.js dist/cli/main.js dist/cli/program.js \
-  dist/catalogue/connect-4.112.0.json; do
+for wanted in package.json README.md LICENSE CHANGELOG.md bin/connect-telemetry.js bin/node-version.js dist/bundle/connect-telemetry.js dist/index.js dist/cli/main.js dist/cli/program.js \
+  dist/catalogue/connect-4.112.0.json examples/demo/kafka-to-s3.yaml; do
   grep -qx "$wanted" "$work/contents" || missing="$missing $wanted"
 done
-[ -z "$missing" ] && pass 'tarball holds bin/, dist/, README, LICENSE, CHANGELOG' || fail "tarball is missing:$missing"
+[ -z "$missing" ] && pass 'tarball holds bin/, dist/, examples/demo/, README, LICENSE, CHANGELOG' || fail "tarball is missing:$missing"
 extra=$(grep -Ev '^(package\.json|README\.md|LICENSE|CHANGELOG\.md|bin/[^/]+\.js|dist/.+\.(js|d\.ts|json)|examples/demo/[^/]+\.yaml)$' "$work/contents")
 unwanted=$(grep -E '\.map$|\.test\.|(^|/)tests?/|^src/|^node_modules/' "$work/contents")
 if [ -z "$extra" ] && [ -z "$unwanted" ]; then
@@ -144,17 +144,7 @@ else
   fail "run --help: $(cat "$work/err")"
 fi
 
-check_payload() { # check_payload FILE WANTED-COMPONENT...
-  node -e '
-    const p = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
-    const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
-    const names = new Set(p.components.map((c) => c.type + "/" + c.name));
-    const missing = process.argv.slice(2).filter((w) => !names.has(w));
-    const ok = uuid.test(p.id) && Number.isInteger(p.uptime) && p.hostInfo && typeof p.hostInfo.numCpu === "number"
-      && Object.keys(p).sort().join() === "components,hostInfo,id,uptime" && missing.length === 0;
-    if (!ok) { console.error("unexpected payload; missing:", missing.join(" ")); process.exit(1); }
-  ' "$@"
-}
+check_payload() { node "$repo/scripts/check-payload.mjs" "$@"; } # check_payload FILE WANTED-COMPONENT...
 
 if cli --dry-run --config "$config_dir/pipeline.yaml" --state-dir "$state" >"$work/payload.json" 2>"$work/err" \
   && check_payload "$work/payload.json" input/kafka_franz processor/branch processor/http output/aws_s3 processor/compress cache/redis; then
