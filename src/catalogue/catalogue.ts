@@ -21,6 +21,9 @@ export const CATEGORIES = [
 
 export type Category = (typeof CATEGORIES)[number];
 
+/** The name a component not in the catalogue goes by in a report: its own name is never sent or stored. */
+export const UNKNOWN_COMPONENT = 'unknown';
+
 export function isCategory(value: unknown): value is Category {
   return typeof value === 'string' && (CATEGORIES as readonly string[]).includes(value);
 }

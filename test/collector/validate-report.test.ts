@@ -1,6 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { MAX_COMPONENTS, validateReport } from '../../src/collector/validate-report.ts';
+import { bundledCatalogue } from '../../src/catalogue/load-catalogue.ts';
+import { MAX_COMPONENTS, MAX_DISTINCT_COMPONENTS, validateReport as validateWith } from '../../src/collector/validate-report.ts';
+
+const catalogue = bundledCatalogue();
+const validateReport = (body: unknown) => validateWith(body, catalogue);
 
 const good = {
   id: '3F2504E0-4F89-41D3-9A0C-0305E82C3301',
@@ -61,6 +65,59 @@ describe('validateReport', () => {
       assert.match(result.ok ? '' : result.reason, reason);
     });
   }
+
+  it('stores a well-formed name the catalogue does not know as unknown in its category', () => {
+    const result = validateReport({
+      ...good,
+      components: [
+        { type: 'input', name: 'acme_inhouse_queue' },
+        { type: 'processor', name: 'mapping' },
+        { type: 'output', name: 'my_secret_sink' },
+        { type: 'output', name: 'unknown' },
+      ],
+    });
+    assert.ok(result.ok);
+    assert.deepEqual(result.report.components, [
+      { type: 'input', name: 'unknown' },
+      { type: 'processor', name: 'mapping' },
+      { type: 'output', name: 'unknown' },
+      { type: 'output', name: 'unknown' },
+    ]);
+  });
+
+  it('keeps a name known only to an extra catalogue', () => {
+    const known = { has: (type: string, name: string) => catalogue.has(type as 'input', name) || (type === 'input' && name === 'acme_queue') };
+    const result = validateWith({ ...good, components: [{ type: 'input', name: 'acme_queue' }] }, known);
+    assert.ok(result.ok);
+    assert.deepEqual(result.report.components, [{ type: 'input', name: 'acme_queue' }]);
+  });
+
+  it('accepts 128 distinct components in a report and refuses 129, however they repeat', () => {
+    const distinct = (n: number) => Array.from({ length: n }, (_, i) => ({ type: 'processor', name: `p${i}` }));
+    assert.equal(MAX_DISTINCT_COMPONENTS, 128);
+    const at = validateReport({ ...good, components: [...distinct(128), ...distinct(128)] });
+    assert.ok(at.ok);
+    assert.equal(at.report.components.length, 256);
+    const over = validateReport({ ...good, components: distinct(129) });
+    assert.equal(over.ok, false);
+    assert.match(over.ok ? '' : over.reason, /more than 128 distinct components/);
+  });
+
+  it('takes numCpu and goMaxProcs up to 2^31 - 1, the narrowest column, and refuses 2^31', () => {
+    const edge = validateReport({ ...good, hostInfo: { numCpu: 2 ** 31 - 1, goMaxProcs: 2 ** 31 - 1 } });
+    assert.ok(edge.ok);
+    assert.equal(edge.report.host.numCpu, 2147483647);
+    for (const key of ['numCpu', 'goMaxProcs']) {
+      const over = validateReport({ ...good, hostInfo: { [key]: 2 ** 31 } });
+      assert.equal(over.ok, false);
+      assert.match(over.ok ? '' : over.reason, new RegExp(`hostInfo\\.${key} must be an integer from 0 to 2147483647`));
+    }
+  });
+
+  it('takes the largest safe integer as uptime (BIGINT in both stores) and refuses past it', () => {
+    assert.ok(validateReport({ ...good, uptime: Number.MAX_SAFE_INTEGER }).ok);
+    assert.equal(validateReport({ ...good, uptime: 2 ** 53 }).ok, false);
+  });
 
   it(`refuses more than ${MAX_COMPONENTS} components and accepts exactly that many`, () => {
     const many = (n: number) => Array.from({ length: n }, () => ({ type: 'processor', name: 'mapping' }));

@@ -28,7 +28,7 @@ describe('simulateFleet', () => {
       'input/kafka buffer/none processor/mutation output/stdout metrics/prometheus tracer/none',
     ]);
     for (const payload of payloads) {
-      assert.ok(validateReport(payload).ok, JSON.stringify(payload));
+      assert.ok(validateReport(payload, bundledCatalogue()).ok, JSON.stringify(payload));
       assert.ok(payload.uptime >= 60 && payload.uptime <= 90 * 86_400);
     }
   });
@@ -52,7 +52,7 @@ describe('sendFleet', () => {
     const storage = await openSqliteStorage(join(tempDir(t), 'c.db'));
     const collector = await startCollector(
       { host: '127.0.0.1', port: 0 },
-      { storage, jwt: createJwtReader([]), logger: createLogger('silent', { write: () => undefined }), now: () => NOW, maxBodyBytes: 1 << 20 },
+      { storage, jwt: createJwtReader([]), logger: createLogger('silent', { write: () => undefined }), now: () => NOW, maxBodyBytes: 1 << 20, known: bundledCatalogue() },
     );
     t.after(async () => {
       await collector.close();
