@@ -74,7 +74,7 @@ async function fillFleet(path: string, instances: number): Promise<void> {
   const now = Date.now();
   const random = seededRandom(42);
   const categories = ['input', 'processor', 'processor', 'processor', 'output', 'cache'] as const;
-  let batch: Promise<void>[] = [];
+  let batch: Promise<unknown>[] = [];
   for (let i = 0; i < instances; i++) {
     // 20 components per instance from a long-tailed set of ~600 plugins.
     const components = Array.from({ length: 20 }, () => ({ type: categories[Math.floor(random() * categories.length)]!, name: `plugin_${Math.floor(random() ** 2 * 100)}` }));

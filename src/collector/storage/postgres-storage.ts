@@ -4,9 +4,10 @@
  * "latest per instance" row is only replaced by a newer report, whichever
  * collector commits first.
  */
-import pg from 'pg';
+import { createPostgresPool, type PostgresPool, type PostgresPoolOptions } from './postgres-pool.ts';
 import { componentsJson, countComponents, SCHEMA_VERSION } from './report-rows.ts';
-import type { Row, SqlValue, Storage } from './storage.ts';
+import { CLAIM_TOKEN_SQL, pruneInBatches, SEEN_TOKENS_MIGRATION, type PruneTarget } from './shared-sql.ts';
+import type { Row, SqlValue, Storage, StoreOutcome } from './storage.ts';
 
 // "C" collation: text sorts by bytes, as in SQLite, so both stores order ties alike.
 const MIGRATIONS: readonly string[] = [
@@ -40,6 +41,8 @@ const MIGRATIONS: readonly string[] = [
      occurrences INTEGER NOT NULL,
      PRIMARY KEY (instance, plugin)
    );`,
+  // 2: the replay guard; its primary key is what stops a replay across collectors.
+  SEEN_TOKENS_MIGRATION,
 ];
 
 // Any constant: makes collectors starting together migrate one at a time.
@@ -51,24 +54,8 @@ export function numberPlaceholders(sql: string): string {
   return sql.replace(/\?/g, () => `$${++n}`);
 }
 
-/** Runs `work` in one transaction on a pooled client: committed if it returns, rolled back if it throws. */
-async function inTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
-    const result = await work(client);
-    await client.query('COMMIT');
-    return result;
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw error;
-  } finally {
-    client.release();
-  }
-}
-
-async function migrate(pool: pg.Pool): Promise<void> {
-  await inTransaction(pool, async (client) => {
+async function migrate(pool: PostgresPool): Promise<void> {
+  await pool.transaction(async (client) => {
     await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
     await client.query('CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)');
     const { rows } = await client.query<{ version: number | null }>('SELECT MAX(version) AS version FROM schema_version');
@@ -78,23 +65,25 @@ async function migrate(pool: pg.Pool): Promise<void> {
       await client.query(MIGRATIONS[version - 1] ?? '');
       await client.query('INSERT INTO schema_version (version) VALUES ($1)', [version]);
     }
-  });
+  }, { unlimited: true });
 }
 
-export async function openPostgresStorage(url: string, options: { maxConnections?: number } = {}): Promise<Storage> {
-  const pool = new pg.Pool({ connectionString: url, max: options.maxConnections ?? 10 });
-  // An idle client's error (the server restarted) must not crash the collector; the next query reconnects.
-  pool.on('error', () => undefined);
+export async function openPostgresStorage(url: string, options: PostgresPoolOptions = {}): Promise<Storage> {
+  const pool = createPostgresPool(url, options);
   try {
     await migrate(pool);
   } catch (error) {
-    await pool.end().catch(() => undefined);
+    await pool.end();
     throw error;
   }
   return {
     kind: 'postgres',
-    async store(report, receivedAt) {
-      await inTransaction(pool, async (client) => {
+    store(report, receivedAt, token) {
+      return pool.transaction(async (client): Promise<StoreOutcome> => {
+        if (token) {
+          const claimed = await client.query(numberPlaceholders(CLAIM_TOKEN_SQL), [token.digest, receivedAt, token.expiresAt]);
+          if (claimed.rowCount === 0) return 'replay';
+        }
         const { host } = report;
         const inserted = await client.query<{ id: string }>(
           `INSERT INTO reports (instance_id, received_at, uptime, num_cpu, go_max_procs, go_arch, go_os, components)
@@ -133,14 +122,32 @@ export async function openPostgresStorage(url: string, options: { maxConnections
             );
           }
         }
+        return 'stored';
       });
     },
     async query(sql: string, params: readonly SqlValue[] = []): Promise<Row[]> {
-      const result = await pool.query(numberPlaceholders(sql), [...params]);
+      const result = await pool.query(numberPlaceholders(sql), params);
       return result.rows as Row[];
     },
+    ping: () => pool.ping(),
+    prune: (request) => pruneInBatches(pruneTarget(pool), request),
     async close() {
       await pool.end();
     },
+  };
+}
+
+/** The pruner's way into this store: one transaction per batch, under the pool's deadline. */
+function pruneTarget(pool: PostgresPool): PruneTarget {
+  return {
+    dialect: 'postgres',
+    transaction: (work) =>
+      pool.transaction((client) =>
+        work(async (sql, params) => {
+          const result = await client.query(numberPlaceholders(sql), [...params]);
+          return { changes: result.rowCount ?? 0, rows: result.rows as Row[] };
+        }),
+      ),
+    pause: async () => undefined,
   };
 }

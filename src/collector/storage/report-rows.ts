@@ -5,7 +5,7 @@
 import type { Report } from '../validate-report.ts';
 
 /** The schema version this program writes; older databases are migrated up to it. */
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 /** Occurrences per {type, name} of one report, in first-seen order. */
 export function countComponents(report: Report): { type: string; name: string; occurrences: number }[] {

@@ -7,9 +7,11 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
+import { LRUCache } from 'lru-cache';
 import { loadSqlite } from './quiet-sqlite.ts';
 import { componentsJson, countComponents, SCHEMA_VERSION } from './report-rows.ts';
-import type { Row, SqlValue, Storage } from './storage.ts';
+import { CLAIM_TOKEN_SQL, pruneInBatches, SEEN_TOKENS_MIGRATION, type PruneTarget } from './shared-sql.ts';
+import type { ReportToken, Row, SqlValue, Storage, StoreOutcome } from './storage.ts';
 import type { Report } from '../validate-report.ts';
 
 const MIGRATIONS: readonly string[] = [
@@ -45,15 +47,22 @@ const MIGRATIONS: readonly string[] = [
      occurrences INTEGER NOT NULL,
      PRIMARY KEY (instance, plugin)
    ) WITHOUT ROWID;`,
+  // 2: the replay guard.
+  SEEN_TOKENS_MIGRATION,
 ];
 
 /** Most reports committed in one transaction; bounds how long one commit blocks. */
 const MAX_BATCH = 2000;
+/** Plugin ids kept in memory; the catalogue bounds distinct plugins far below this, but no cache grows without limit. */
+const MAX_CACHED_PLUGINS = 10_000;
+/** Prepared read statements kept; `report` asks a dozen different questions. */
+const MAX_CACHED_STATEMENTS = 64;
 
 interface Pending {
   report: Report;
   receivedAt: number;
-  resolve: () => void;
+  token: ReportToken | undefined;
+  resolve: (outcome: StoreOutcome) => void;
   reject: (error: unknown) => void;
 }
 
@@ -103,7 +112,7 @@ export async function openSqliteStorage(path: string): Promise<Storage> {
   );
   // A no-op update so RETURNING gives the id of a plugin that already exists.
   const upsertPlugin = db.prepare('INSERT INTO plugins (type, name) VALUES (?, ?) ON CONFLICT (type, name) DO UPDATE SET type = excluded.type RETURNING id');
-  const pluginIds = new Map<string, number>();
+  const pluginIds = new LRUCache<string, number>({ max: MAX_CACHED_PLUGINS });
   const pluginId = (type: string, name: string) => {
     const key = `${type}/${name}`;
     let id = pluginIds.get(key);
@@ -114,15 +123,19 @@ export async function openSqliteStorage(path: string): Promise<Storage> {
     return id;
   };
 
-  const write = (report: Report, receivedAt: number) => {
+  const claimToken = db.prepare(CLAIM_TOKEN_SQL);
+
+  const write = (report: Report, receivedAt: number, token: ReportToken | undefined): StoreOutcome => {
+    if (token && claimToken.run(token.digest, receivedAt, token.expiresAt).changes === 0) return 'replay';
     const { host } = report;
     const { lastInsertRowid } = insertReport.run(report.id, receivedAt, report.uptime, host.numCpu, host.goMaxProcs, host.goArch, host.goOS, componentsJson(report));
     const latest = upsertInstance.get(report.id, receivedAt, receivedAt, report.uptime, host.numCpu, host.goMaxProcs, host.goArch, host.goOS, lastInsertRowid);
-    if (latest === undefined) return; // an older report than the one kept as latest
+    if (latest === undefined) return 'stored'; // an older report than the one kept as latest
     const instance = (latest as { id: number }).id;
     deleteComponents.run(instance);
     const rows = countComponents(report).map((c) => [pluginId(c.type, c.name), c.occurrences]);
     if (rows.length > 0) insertComponents.run(instance, JSON.stringify(rows));
+    return 'stored';
   };
 
   let pending: Pending[] = [];
@@ -136,8 +149,9 @@ export async function openSqliteStorage(path: string): Promise<Storage> {
       pending = pending.slice(batch.length);
       try {
         db.exec('BEGIN IMMEDIATE');
+        let outcomes: StoreOutcome[];
         try {
-          for (const item of batch) write(item.report, item.receivedAt);
+          outcomes = batch.map((item) => write(item.report, item.receivedAt, item.token));
           db.exec('COMMIT');
         } catch (error) {
           db.exec('ROLLBACK');
@@ -145,14 +159,14 @@ export async function openSqliteStorage(path: string): Promise<Storage> {
           pluginIds.clear();
           throw error;
         }
-        for (const item of batch) item.resolve();
+        batch.forEach((item, i) => item.resolve(outcomes[i] ?? 'stored'));
       } catch (error) {
         for (const item of batch) item.reject(error);
       }
     }
   };
 
-  const statements = new Map<string, StatementSync>();
+  const statements = new LRUCache<string, StatementSync>({ max: MAX_CACHED_STATEMENTS });
   const prepared = (sql: string) => {
     let statement = statements.get(sql);
     if (!statement) statements.set(sql, (statement = db.prepare(sql)));
@@ -161,10 +175,10 @@ export async function openSqliteStorage(path: string): Promise<Storage> {
 
   return {
     kind: 'sqlite',
-    store(report, receivedAt) {
+    store(report, receivedAt, token) {
       if (closed) return Promise.reject(new Error('the store is closed'));
-      return new Promise<void>((resolve, reject) => {
-        pending.push({ report, receivedAt, resolve, reject });
+      return new Promise<StoreOutcome>((resolve, reject) => {
+        pending.push({ report, receivedAt, token, resolve, reject });
         if (!scheduled) {
           scheduled = true;
           // Let the other requests already read in this turn join the batch.
@@ -175,6 +189,10 @@ export async function openSqliteStorage(path: string): Promise<Storage> {
     async query(sql: string, params: readonly SqlValue[] = []): Promise<Row[]> {
       return prepared(sql).all(...params) as Row[];
     },
+    async ping() {
+      prepared('SELECT 1').get();
+    },
+    prune: (request) => pruneInBatches(pruneTarget(db, prepared), request),
     async close() {
       if (closed) return;
       flush();
@@ -182,5 +200,36 @@ export async function openSqliteStorage(path: string): Promise<Storage> {
       statements.clear();
       db.close();
     },
+  };
+}
+
+/**
+ * The pruner's way into this store: each batch is one short IMMEDIATE
+ * transaction (statements run synchronously, so no report's commit can fall
+ * inside it), and between batches the event loop turns, so reports waiting
+ * to be committed go first.
+ */
+function pruneTarget(db: DatabaseSync, prepared: (sql: string) => StatementSync): PruneTarget {
+  return {
+    dialect: 'sqlite',
+    async transaction(work) {
+      db.exec('BEGIN IMMEDIATE');
+      try {
+        const result = await work(async (sql, params) => {
+          const statement = prepared(sql);
+          if (/\bRETURNING\b/i.test(sql)) {
+            const rows = statement.all(...params) as Row[];
+            return { changes: rows.length, rows };
+          }
+          return { changes: Number(statement.run(...params).changes), rows: [] };
+        });
+        db.exec('COMMIT');
+        return result;
+      } catch (error) {
+        db.exec('ROLLBACK');
+        throw error;
+      }
+    },
+    pause: () => new Promise((resolve) => setImmediate(resolve)),
   };
 }

@@ -7,19 +7,60 @@
  * - `reports`: every accepted report, for trends (no sender address, ever);
  * - `instances`: the latest report's facts per instance ID;
  * - `instance_components`: the latest report's components per instance,
- *   one row per {type, name} with its number of occurrences.
+ *   one row per {type, name} with its number of occurrences;
+ * - `seen_tokens`: the digest of every signed report stored, so a replay is
+ *   never stored twice.
  */
 import type { Report } from '../validate-report.ts';
 
 export type SqlValue = string | number | null;
 export type Row = Record<string, unknown>;
 
+/** A signed report's token: what makes a replay recognisable. */
+export interface ReportToken {
+  /** SHA-256 of the compact token, in hex. */
+  digest: string;
+  /** When the token would be refused anyway (ms since the epoch); null when only retention forgets it. */
+  expiresAt: number | null;
+}
+
+/** `replay`: the same token was stored before (by this collector or another on the same database). */
+export type StoreOutcome = 'stored' | 'replay';
+
+export interface PruneRequest {
+  /** Reports received before this instant (ms since the epoch) go; undefined keeps every report. */
+  before?: number | undefined;
+  /** Token digests that expired by this instant are forgotten. */
+  now: number;
+  /** Stops between two batches (what was deleted stays deleted). */
+  signal?: AbortSignal | undefined;
+}
+
+export interface PruneCounts {
+  reports: number;
+  instances: number;
+  tokens: number;
+}
+
 export interface Storage {
   readonly kind: 'sqlite' | 'postgres';
-  /** Resolves only once the report is durably stored (committed). */
-  store(report: Report, receivedAt: number): Promise<void>;
+  /**
+   * Resolves only once the report is durably stored (committed). With a
+   * token, the database itself refuses to store the same token twice: the
+   * second time nothing is written and `replay` is returned.
+   */
+  store(report: Report, receivedAt: number, token?: ReportToken): Promise<StoreOutcome>;
   /** Runs one read-only query; `?` marks each parameter, in order. */
   query(sql: string, params?: readonly SqlValue[]): Promise<Row[]>;
+  /** Resolves when the database answers; rejects (StorageUnavailableError for PostgreSQL) when it does not. */
+  ping(): Promise<void>;
+  /**
+   * Deletes, a batch at a time so writers are never held up for long:
+   * reports received before `before`, with the instances whose latest report
+   * is that old (an instance seen since keeps its latest report), and the
+   * token digests that expired or are that old.
+   */
+  prune(request: PruneRequest): Promise<PruneCounts>;
   /** Commits what is pending, then closes. */
   close(): Promise<void>;
 }

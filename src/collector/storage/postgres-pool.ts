@@ -1,0 +1,169 @@
+/**
+ * The PostgreSQL connection layer both the store and its readers go through,
+ * built so that a database fault is answered, never fatal:
+ *
+ * - every client carries an 'error' listener, so a server that goes away
+ *   while a client is checked out (between two statements of a transaction)
+ *   can no longer crash the process with an unhandled 'error' event;
+ * - with a deadline, every operation (waiting for a connection included) ends
+ *   by then: the server cancels a statement at `statement_timeout`, and a
+ *   server that does not answer at all (frozen, or a dead network path) has
+ *   its connection destroyed on the client side, which also rolls back what
+ *   that connection had not committed;
+ * - a client that failed in any way is discarded, not reused, and the pool
+ *   opens fresh connections when the database is back: no restart needed;
+ * - failures that pass by themselves (unreachable, restarting, too slow)
+ *   become a StorageUnavailableError; anything else is passed on as it is.
+ */
+import pg from 'pg';
+import { errorCode, errorMessage } from '../../lib/errors.ts';
+import { StorageUnavailableError } from './storage-unavailable.ts';
+
+export interface PostgresPoolOptions {
+  /** Connections held at most (default 10). */
+  maxConnections?: number;
+  /**
+   * Deadline of each operation, in ms: the statement timeout and the
+   * client-side limit. Undefined: no limit (for `report` and `prune`, whose
+   * queries may rightly take minutes); connecting is still limited.
+   */
+  timeoutMs?: number;
+}
+
+export interface PostgresPool {
+  /** Runs `work` in one transaction: committed if it returns, rolled back if it throws. */
+  transaction<T>(work: (client: pg.PoolClient) => Promise<T>, options?: { unlimited?: boolean }): Promise<T>;
+  /** One statement on any connection. */
+  query<R extends pg.QueryResultRow = pg.QueryResultRow>(sql: string, params?: readonly unknown[]): Promise<pg.QueryResult<R>>;
+  /** Resolves once the database answers a trivial query within the deadline. */
+  ping(): Promise<void>;
+  /** Closes every connection; gives up waiting on a server that does not answer. */
+  end(): Promise<void>;
+}
+
+/** Connecting never waits longer than this, even without a deadline. */
+const CONNECT_LIMIT_MS = 10_000;
+
+// SQLSTATE classes and codes that mean "the database cannot serve now", not "this statement is wrong".
+const UNAVAILABLE_CLASSES = ['08', '53', '57', '58'];
+const UNAVAILABLE_CODES = new Set(['55P03', '40P01']);
+const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ECONNABORTED']);
+// pg reports a lost or refused connection with a plain Error and one of these messages.
+const CONNECTION_MESSAGES = /connection terminated|timeout exceeded when trying to connect|not queryable|connection timeout|connection error/i;
+
+/** Whether a pg error is the database being unreachable, restarting or too slow. */
+export function isUnavailableError(error: unknown): boolean {
+  const code = errorCode(error);
+  if (code !== undefined) {
+    if (NETWORK_CODES.has(code) || UNAVAILABLE_CODES.has(code)) return true;
+    if (/^[0-9A-Z]{5}$/.test(code)) return UNAVAILABLE_CLASSES.includes(code.slice(0, 2));
+  }
+  if (error instanceof AggregateError) return error.errors.some(isUnavailableError);
+  return CONNECTION_MESSAGES.test(errorMessage(error));
+}
+
+function unavailable(error: unknown): StorageUnavailableError {
+  return new StorageUnavailableError(`the database is unavailable (${errorMessage(error)})`, { cause: error });
+}
+
+/** Rejects with `onLate()`'s error when `promise` has not settled within `ms`. */
+function withinDeadline<T>(promise: Promise<T>, ms: number, onLate: () => Error): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(onLate()), ms)));
+  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
+}
+
+function createPgPool(url: string, options: PostgresPoolOptions): pg.Pool {
+  const { timeoutMs } = options;
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: options.maxConnections ?? 10,
+    connectionTimeoutMillis: Math.min(timeoutMs ?? CONNECT_LIMIT_MS, CONNECT_LIMIT_MS),
+    keepAlive: true,
+    ...(timeoutMs === undefined
+      ? {}
+      : {
+          statement_timeout: timeoutMs,
+          lock_timeout: timeoutMs,
+          // A transaction whose client vanished must not hold locks for long.
+          idle_in_transaction_session_timeout: Math.max(2 * timeoutMs, 10_000),
+        }),
+  });
+  // An idle client's error (the server restarted) is handled here; the next use reconnects.
+  pool.on('error', () => undefined);
+  // A checked-out client's error surfaces through the statement it breaks; without a listener it would crash the process.
+  pool.on('connect', (client) => client.on('error', () => undefined));
+  return pool;
+}
+
+export function createPostgresPool(url: string, options: PostgresPoolOptions = {}): PostgresPool {
+  const pool = createPgPool(url, options);
+  const { timeoutMs } = options;
+
+  /** A client within the deadline; one that arrives too late goes straight back. */
+  async function acquire(deadlineMs: number | undefined): Promise<pg.PoolClient> {
+    const connecting = pool.connect();
+    if (deadlineMs === undefined) return connecting;
+    try {
+      return await withinDeadline(connecting, deadlineMs, () => new Error(`no connection within ${deadlineMs} ms`));
+    } catch (error) {
+      void connecting.then((client) => client.release(), () => undefined);
+      throw error;
+    }
+  }
+
+  /** Runs `work` on one client; past the deadline its connection is destroyed, so the server drops what it holds. */
+  async function withClient<T>(work: (client: pg.PoolClient) => Promise<T>, limited: boolean): Promise<T> {
+    const startedAt = Date.now();
+    const deadline = limited ? timeoutMs : undefined;
+    let client: pg.PoolClient;
+    try {
+      client = await acquire(deadline);
+    } catch (error) {
+      throw unavailable(error);
+    }
+    let timedOut = false;
+    const left = deadline === undefined ? undefined : Math.max(1, deadline - (Date.now() - startedAt));
+    const timer = left === undefined ? undefined : setTimeout(() => ((timedOut = true), client.connection.stream.destroy()), left);
+    try {
+      const result = await work(client);
+      client.release();
+      return result;
+    } catch (error) {
+      // Never hand a client that failed to the next caller.
+      client.release(error instanceof Error ? error : new Error(errorMessage(error)));
+      if (timedOut) throw new StorageUnavailableError(`the database did not answer within ${deadline} ms`, { cause: error });
+      throw isUnavailableError(error) ? unavailable(error) : error;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  return {
+    transaction(work, { unlimited = false } = {}) {
+      return withClient(async (client) => {
+        await client.query('BEGIN');
+        // A migration may rightly take longer than one report's deadline.
+        if (unlimited && timeoutMs !== undefined) await client.query('SET LOCAL statement_timeout = 0');
+        try {
+          const result = await work(client);
+          await client.query('COMMIT');
+          return result;
+        } catch (error) {
+          await client.query('ROLLBACK').catch(() => undefined);
+          throw error;
+        }
+      }, !unlimited);
+    },
+    query(sql, params = []) {
+      return withClient((client) => client.query(sql, [...params]), true);
+    },
+    async ping() {
+      await withClient((client) => client.query('SELECT 1'), true);
+    },
+    async end() {
+      // A frozen server never acknowledges the goodbye; do not wait for it forever.
+      await withinDeadline(pool.end(), CONNECT_LIMIT_MS, () => new Error('closing timed out')).catch(() => undefined);
+    },
+  };
+}
