@@ -4,15 +4,8 @@
  */
 import type { Command } from 'commander';
 import type { CommandContext } from './cli-deps.ts';
-import { flagOrEnv, logLevelFlag, repeatable, sizeFlag } from './flags.ts';
-
-interface RawCollectOptions {
-  listen?: string;
-  db?: string;
-  publicKey?: string[];
-  maxBody: string;
-  logLevel?: string;
-}
+import type { RawCollectOptions } from './collector-options.ts';
+import { repeatable } from './flags.ts';
 
 export function defineCollectCommand(program: Command, { deps, setExit }: CommandContext): void {
   program
@@ -21,17 +14,19 @@ export function defineCollectCommand(program: Command, { deps, setExit }: Comman
     .option('--listen <host:port>', 'address to listen on; port 0 picks a free port [CONNECT_TELEMETRY_LISTEN] (default: 127.0.0.1:4300)')
     .option('--db <path|url>', 'SQLite file, or a postgres:// URL [CONNECT_TELEMETRY_DB] (default: $XDG_DATA_HOME/connect-telemetry/collector.db)')
     .option('--public-key <pem>', 'accept only RS256 JWTs signed by this key (repeatable, for key rotation) [CONNECT_TELEMETRY_PUBLIC_KEY, comma-separated]', repeatable)
+    .option('--schema <file>', 'a catalogue from `rpk connect list --format jsonschema` whose names are known beside the bundled ones (repeatable) [CONNECT_TELEMETRY_SCHEMA, comma-separated]', repeatable)
     .option('--max-body <size>', 'largest request body accepted, e.g. 1mb or 65536', '1mb')
+    .option('--header-timeout <duration>', 'the request head must arrive within this', '10s')
+    .option('--body-timeout <duration>', 'the whole request, body included, must arrive within this', '30s')
+    .option('--keep-alive-timeout <duration>', 'close a keep-alive connection idle for this long', '5s')
+    .option('--max-connections <n>', 'connections open at most; at the limit the one that waited longest makes room', '512')
+    .option('--rate-limit <duration>', 'store at most one report per instance ID per this long; others get 429 (default: no limit)')
+    .option('--db-timeout <duration>', 'deadline of every database statement; past it the report gets 503', '5s')
+    .option('--retain <duration>', 'prune reports older than this in the background (default: keep everything)')
+    .option('--max-token-age <duration>', 'refuse signed reports issued (iat) longer ago than this', '24h')
     .option('--log-level <level>', 'fatal, error, warn, info, debug, trace or silent [CONNECT_TELEMETRY_LOG_LEVEL] (default: info)')
     .action(async (raw: RawCollectOptions) => {
-      const [o, { runCollector }] = await Promise.all([import('./collector-options.ts'), import('../collector/run-collector.ts')]);
-      const options = {
-        listen: o.resolveListen(raw.listen, deps.env),
-        db: o.resolveDb(raw.db, deps.env),
-        publicKeyFiles: o.resolvePublicKeys(raw.publicKey, deps.env),
-        maxBodyBytes: sizeFlag('max-body', raw.maxBody),
-        logLevel: logLevelFlag(flagOrEnv(raw.logLevel, deps.env, o.COLLECTOR_ENV.logLevel) ?? 'info'),
-      };
-      setExit(await runCollector(options, { log: deps.stderr, shutdown: deps.shutdown }));
+      const [{ resolveCollectOptions }, { runCollector }] = await Promise.all([import('./collector-options.ts'), import('../collector/run-collector.ts')]);
+      setExit(await runCollector(resolveCollectOptions(raw, deps.env), { log: deps.stderr, shutdown: deps.shutdown }));
     });
 }

@@ -7,17 +7,66 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { PluginRef } from '../analysis/analyse.ts';
 import { isCategory } from '../catalogue/catalogue.ts';
+import type { CollectOptions } from '../collector/run-collector.ts';
 import { PLUGIN_NAME } from '../collector/validate-report.ts';
+import { formatDuration } from '../lib/duration.ts';
 import { UserError } from '../lib/errors.ts';
-import { envList, flagOrEnv } from './flags.ts';
+import { countFlag, durationFlag, envList, flagOrEnv, logLevelFlag, sizeFlag } from './flags.ts';
 import type { Env } from '../lib/env.ts';
 
 export const COLLECTOR_ENV = {
   listen: 'CONNECT_TELEMETRY_LISTEN',
   db: 'CONNECT_TELEMETRY_DB',
   publicKey: 'CONNECT_TELEMETRY_PUBLIC_KEY',
+  schema: 'CONNECT_TELEMETRY_SCHEMA',
   logLevel: 'CONNECT_TELEMETRY_LOG_LEVEL',
 } as const;
+
+/** `collect`'s flags as commander hands them over. */
+export interface RawCollectOptions {
+  listen?: string;
+  db?: string;
+  publicKey?: string[];
+  schema?: string[];
+  maxBody: string;
+  headerTimeout: string;
+  bodyTimeout: string;
+  keepAliveTimeout: string;
+  maxConnections: string;
+  rateLimit?: string;
+  dbTimeout: string;
+  retain?: string;
+  maxTokenAge: string;
+  logLevel?: string;
+}
+
+/** A duration that must be at least `least` ms. */
+function positiveDuration(flag: string, text: string, least = 1): number {
+  const ms = durationFlag(flag, text);
+  if (ms < least) throw new UserError(`--${flag} must be at least ${formatDuration(least)}`);
+  return ms;
+}
+
+export function resolveCollectOptions(raw: RawCollectOptions, env: Env): CollectOptions {
+  const headerTimeoutMs = positiveDuration('header-timeout', raw.headerTimeout, 100);
+  const bodyTimeoutMs = positiveDuration('body-timeout', raw.bodyTimeout, 100);
+  if (bodyTimeoutMs < headerTimeoutMs) throw new UserError('--body-timeout covers the whole request, head included: make it at least --header-timeout');
+  const maxConnections = countFlag('max-connections', raw.maxConnections);
+  if (maxConnections < 1) throw new UserError('--max-connections must be at least 1');
+  return {
+    listen: resolveListen(raw.listen, env),
+    db: resolveDb(raw.db, env),
+    publicKeyFiles: resolvePublicKeys(raw.publicKey, env),
+    schemaFiles: raw.schema && raw.schema.length > 0 ? raw.schema : (envList(env[COLLECTOR_ENV.schema]) ?? []),
+    maxBodyBytes: sizeFlag('max-body', raw.maxBody),
+    limits: { headerTimeoutMs, bodyTimeoutMs, keepAliveTimeoutMs: positiveDuration('keep-alive-timeout', raw.keepAliveTimeout), maxConnections },
+    rateLimitMs: raw.rateLimit === undefined ? undefined : positiveDuration('rate-limit', raw.rateLimit),
+    dbTimeoutMs: positiveDuration('db-timeout', raw.dbTimeout, 100),
+    retainMs: raw.retain === undefined ? undefined : positiveDuration('retain', raw.retain, 60_000),
+    maxTokenAgeMs: positiveDuration('max-token-age', raw.maxTokenAge),
+    logLevel: logLevelFlag(flagOrEnv(raw.logLevel, env, COLLECTOR_ENV.logLevel) ?? 'info'),
+  };
+}
 
 export const DEFAULT_LISTEN = '127.0.0.1:4300';
 

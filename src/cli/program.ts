@@ -16,6 +16,7 @@ import type { CliDeps, CommandContext } from './cli-deps.ts';
 import { defineCollectCommand } from './collect-command.ts';
 import { defineDemoCommand } from './demo-command.ts';
 import { defineInspectCommand } from './inspect-command.ts';
+import { definePruneCommand } from './prune-command.ts';
 import { defineReportCommand } from './report-command.ts';
 import { defineRunCommand } from './run-command.ts';
 import { defineSimulateCommand } from './simulate-command.ts';
@@ -25,7 +26,7 @@ import { closestName } from './closest-name.ts';
 
 export type { CliDeps };
 
-const COMMANDS = [defineRunCommand, defineStreamsCommand, defineInspectCommand, defineStatusCommand, defineCollectCommand, defineReportCommand, defineSimulateCommand, defineDemoCommand];
+const COMMANDS = [defineRunCommand, defineStreamsCommand, defineInspectCommand, defineStatusCommand, defineCollectCommand, defineReportCommand, definePruneCommand, defineSimulateCommand, defineDemoCommand];
 
 const looksLikePath = (word: string) => /[/\\]|\.ya?ml$|\.json$/i.test(word) || word.startsWith('.') || word.startsWith('~');
 

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { analyse } from '../analysis/analyse.ts';
 import { formatJson, formatTable } from '../analysis/format-report.ts';
+import { bundledCatalogue } from '../catalogue/load-catalogue.ts';
 import { startCollector } from '../collector/server.ts';
 import { openSqliteStorage } from '../collector/storage/sqlite-storage.ts';
 import type { Storage } from '../collector/storage/storage.ts';
@@ -55,7 +56,7 @@ export async function runDemo(options: DemoOptions, edge: DemoEdge): Promise<num
   const say = (text: string) => edge.stderr(`demo: ${text}\n`);
   const storage = await openSqliteStorage(join(dir, 'collector.db'));
   const logger = createLogger('warn', { write: edge.stderr });
-  const collector = await startCollector({ host: '127.0.0.1', port: 0 }, { storage, jwt: createJwtReader([]), logger, now: Date.now, maxBodyBytes: 1 << 20 });
+  const collector = await startCollector({ host: '127.0.0.1', port: 0 }, { storage, jwt: createJwtReader([]), logger, now: Date.now, maxBodyBytes: 1 << 20, known: bundledCatalogue() });
   const endpoint = `http://127.0.0.1:${collector.port}/connect/telemetry`;
   const daemons: ChildProcess[] = [];
   try {

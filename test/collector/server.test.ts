@@ -2,15 +2,9 @@ import assert from 'node:assert/strict';
 import { generateKeyPairSync } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { request } from 'node:http';
-import { join } from 'node:path';
-import { describe, it, type TestContext } from 'node:test';
+import { describe, it } from 'node:test';
 import { SignJWT } from 'jose';
-import { createLogger } from '../../src/lib/logger.ts';
-import { startCollector, type RunningCollector } from '../../src/collector/server.ts';
-import { openSqliteStorage } from '../../src/collector/storage/sqlite-storage.ts';
-import type { Storage } from '../../src/collector/storage/storage.ts';
-import { createJwtReader, parsePublicKeys } from '../../src/collector/verify-jwt.ts';
-import { tempDir } from '../helpers/fleet.ts';
+import { countReports, postReport, startTestCollector } from '../helpers/collector-server.ts';
 
 const payload = {
   id: '3f2504e0-4f89-41d3-9a0c-0305e82c3301',
@@ -24,42 +18,9 @@ const payload = {
   deploymentType: 'self-hosted',
 };
 
-interface Setup {
-  collector: RunningCollector;
-  storage: Storage;
-  dbPath: string;
-  logs: string[];
-  url: string;
-}
-
-async function setup(t: TestContext, options: { keys?: string[]; maxBodyBytes?: number } = {}): Promise<Setup> {
-  const dbPath = join(tempDir(t), 'c.db');
-  const storage = await openSqliteStorage(dbPath);
-  const logs: string[] = [];
-  const collector = await startCollector(
-    { host: '127.0.0.1', port: 0 },
-    {
-      storage,
-      jwt: createJwtReader(parsePublicKeys((options.keys ?? []).map((pem, i) => ({ source: `key${i}`, pem })))),
-      logger: createLogger('debug', { write: (line: string) => void logs.push(line) }),
-      now: () => Date.UTC(2025, 0, 31),
-      maxBodyBytes: options.maxBodyBytes ?? 1024 * 1024,
-    },
-  );
-  let closed = false;
-  t.after(async () => {
-    if (!closed) await collector.close();
-    await storage.close();
-  });
-  const s = { collector, storage, dbPath, logs, url: `http://127.0.0.1:${collector.port}/connect/telemetry` };
-  Object.defineProperty(s, 'close', { value: async () => ((closed = true), collector.close()) });
-  return s;
-}
-
-const post = (url: string, body: string, contentType = 'application/json') =>
-  fetch(url, { method: 'POST', headers: { 'content-type': contentType }, body });
-
-const stored = async (storage: Storage) => Number((await storage.query('SELECT COUNT(*) AS n FROM reports'))[0]?.['n']);
+const setup = startTestCollector;
+const post = postReport;
+const stored = countReports;
 
 describe('the collector', () => {
   it('stores a JSON report and answers 204 after it is stored', async (t) => {
@@ -171,7 +132,7 @@ describe('the collector', () => {
     });
     req.write(body.slice(0, 10));
     await new Promise((resolve) => setTimeout(resolve, 100));
-    const closing = (s as unknown as { close: () => Promise<void> }).close();
+    const closing = s.close();
     req.end(body.slice(10));
     assert.equal(await status, 204);
     await closing;
