@@ -9,6 +9,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it, type TestContext } from 'node:test';
+import { openSqliteStorage } from '../../src/collector/storage/sqlite-storage.ts';
 
 
 function tempDir(t: TestContext): string {
@@ -43,6 +44,7 @@ describe('connect-telemetry collect and report (built binary)', () => {
     assert.equal((await send('{"id":"x"}')).status, 400);
     assert.equal((await send('<xml/>', 'application/xml')).status, 415);
     assert.equal((await fetch(`http://127.0.0.1:${port}/healthz`)).status, 200);
+    assert.deepEqual(await (await fetch(`http://127.0.0.1:${port}/readyz`)).json(), { status: 'ready', storage: 'sqlite' });
 
     child.kill('SIGTERM');
     assert.equal(await exited(child), 0);
@@ -64,6 +66,27 @@ describe('connect-telemetry collect and report (built binary)', () => {
     const written = spawnSync(process.execPath, [BIN, 'report', '--db', db, '--format', 'html', '--out', html], { encoding: 'utf8' });
     assert.equal(written.status, 0, written.stderr);
     assert.match(readFileSync(html, 'utf8'), /<title>Connect plugin usage: 3 instance\(s\)<\/title>/);
+  });
+
+  it('prunes reports older than --older-than, keeping the latest report of an instance seen since', async (t) => {
+    const db = join(tempDir(t), 'collector.db');
+    const storage = await openSqliteStorage(db);
+    const now = Date.now();
+    const day = 86_400_000;
+    const ids = ['11111111-1111-4111-8111-111111111111', '22222222-2222-4222-8222-222222222222'];
+    const one = (id: string, uptime: number) => ({ id, uptime, components: [{ type: 'input' as const, name: 'kafka' }], host: { numCpu: 4, goMaxProcs: 4, goArch: 'amd64', goOS: 'linux' } });
+    await storage.store(one(ids[0]!, 1), now - 100 * day);
+    await storage.store(one(ids[0]!, 2), now - day);
+    await storage.store(one(ids[1]!, 1), now - 95 * day);
+    await storage.close();
+    const pruned = spawnSync(process.execPath, [BIN, 'prune', '--db', db, '--older-than', '90d'], { encoding: 'utf8' });
+    assert.equal(pruned.status, 0, pruned.stderr);
+    assert.match(pruned.stdout, /^pruned 2 report\(s\), 1 instance\(s\) not seen since \S+, and 0 replay digest\(s\)\n$/);
+    const report = spawnSync(process.execPath, [BIN, 'report', '--db', db, '--format', 'json', '--window', '365d'], { encoding: 'utf8' });
+    assert.equal(JSON.parse(report.stdout).instances, 1);
+    const missing = spawnSync(process.execPath, [BIN, 'prune', '--db', db], { encoding: 'utf8' });
+    assert.equal(missing.status, 2);
+    assert.match(missing.stderr, /required option '--older-than <duration>' not specified/);
   });
 
   it('exits with 2 and says why for a bad flag', () => {
