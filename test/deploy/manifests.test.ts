@@ -4,14 +4,17 @@
  * must read the very ConfigMap key that Connect runs, run locked down, ask for
  * the stated memory budget, take its endpoint (the full report URL) and
  * opt-out from the environment and keep its state on a volume. The Compose
- * file must do the same with a bind-mounted file.
+ * file must do the same with a bind-mounted file, and start the sidecar once
+ * its collector is live and ready (its probe is run).
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, posix, resolve } from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
+import { spawn } from 'node:child_process';
 import { REPORT_PATH } from '../../src/collector/server.ts';
+import { startTestCollector } from '../helpers/collector-server.ts';
 
 const root = resolve(import.meta.dirname, '..', '..');
 const k8sDir = join(root, 'deploy', 'kubernetes');
@@ -309,6 +312,27 @@ describe('Compose file', () => {
     assert.ok((sidecar['volumes'] as string[]).some((v) => named.includes(v.split(':')[0] as string) && v.split(':')[1] === stateDir), 'state on a named volume');
     assert.ok((collector['volumes'] as string[]).some((v) => named.includes(v.split(':')[0] as string) && db.startsWith(`${v.split(':')[1]}/`)), 'database on a named volume');
     assert.equal(sidecar['read_only'], true, 'the sidecar runs on a read-only root filesystem');
+  });
+
+  it('starts the sidecar once the collector is healthy: live on /healthz and ready on /readyz', async (t) => {
+    const [collectorName, collector] = collectorEntry as [string, Obj];
+    const [, sidecar] = sidecarEntry as [string, Obj];
+    assert.deepEqual(sidecar['depends_on'], { [collectorName]: { condition: 'service_healthy' } });
+    const [kind, program, flag, script] = collector['healthcheck']['test'] as string[];
+    assert.deepEqual([kind, program, flag], ['CMD', 'node', '-e'], 'the image has node, and no curl');
+    const port = (flagValue(collector['command'] as string[], ['--listen']) as string).split(':')[1] as string;
+    // Run the probe itself against a real collector: healthy while its database answers, unhealthy when not.
+    let databaseUp = true;
+    const { collector: running } = await startTestCollector(t, { wrap: (storage) => ({ ...storage, ping: () => (databaseUp ? storage.ping() : Promise.reject(new Error('down'))) }) });
+    // Spawned without blocking: the collector answers from this very process.
+    const probe = () =>
+      new Promise<number | null>((done) => {
+        const child = spawn(process.execPath, ['-e', (script as string).replaceAll(`127.0.0.1:${port}`, `127.0.0.1:${running.port}`)], { stdio: 'ignore', timeout: 20_000 });
+        child.on('exit', (code) => done(code));
+      });
+    assert.equal(await probe(), 0);
+    databaseUp = false;
+    assert.equal(await probe(), 1);
   });
 });
 
