@@ -10,21 +10,17 @@
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
 import { connect, type Socket } from 'node:net';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import pg from 'pg';
 import { reportBody, sleep, socketsOf, startCollect } from './collector-fixtures.ts';
-import { startOwnPostgres, type OwnPostgres } from './own-postgres.ts';
+import { ownPostgresForSuite } from './own-postgres.ts';
 
 const SLOW_HEADS = 800;
 const SLOW_BODIES = 200;
 const MAX_CONNECTIONS = 512;
 const REAL_REPORTS = 50;
 
-let server: OwnPostgres | string;
-before(async () => (server = await startOwnPostgres()));
-after(async () => {
-  if (typeof server !== 'string') await server.remove();
-});
+const postgres = ownPostgresForSuite();
 
 /** Keeps `count` connections open that send `head`, then one more byte every second, reopening each one the collector closes. */
 function slowClients(port: number, count: number, head: string) {
@@ -69,12 +65,9 @@ function postFresh(port: number, body: string): Promise<number> {
 
 describe('a collector under a thousand slow connections', { timeout: 300_000 }, () => {
   it('stores every real report, holds no more sockets than its ceiling, and logs nothing above info', async (t) => {
-    if (typeof server === 'string') return t.skip(server);
-    const admin = new pg.Client({ connectionString: server.url });
-    await admin.connect();
-    await admin.query('CREATE DATABASE slow');
-    await admin.end();
-    const db = server.url.replace(/\/postgres$/, '/slow');
+    const own = postgres.server(t);
+    if (!own) return;
+    const db = await postgres.database(own, 'slow');
     const collector = await startCollect(['--db', db, '--max-connections', String(MAX_CONNECTIONS)], { fdLimit: 1024 });
     t.after(() => collector.stop());
     const port = Number(new URL(collector.base).port);

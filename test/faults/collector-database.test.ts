@@ -8,22 +8,18 @@ import assert from 'node:assert/strict';
 import { generateKeyPairSync } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { SignJWT } from 'jose';
 import pg from 'pg';
 import { reportBody, sleep, startCollect, startLoad, within, type RunningCollect } from './collector-fixtures.ts';
 import { tempDir } from './helpers.ts';
-import { startOwnPostgres, type OwnPostgres } from './own-postgres.ts';
+import { ownPostgresForSuite } from './own-postgres.ts';
 
 const DB_TIMEOUT_MS = 2_000;
 /** An outage of a few seconds: long enough for every sender to meet it, short enough for CI. */
 const OUTAGE_MS = 3_000;
 
-let server: OwnPostgres | string;
-before(async () => (server = await startOwnPostgres()));
-after(async () => {
-  if (typeof server !== 'string') await server.remove();
-});
+const postgres = ownPostgresForSuite();
 
 /** The instance IDs of every stored report. */
 async function storedIds(url: string): Promise<Set<string>> {
@@ -37,23 +33,14 @@ async function storedIds(url: string): Promise<Set<string>> {
   }
 }
 
-async function database(name: string): Promise<string> {
-  if (typeof server === 'string') throw new Error(server);
-  const client = new pg.Client({ connectionString: server.url });
-  await client.connect();
-  await client.query(`CREATE DATABASE ${name}`);
-  await client.end();
-  return server.url.replace(/\/postgres$/, `/${name}`);
-}
-
 const post = (collector: RunningCollect, body: string, type = 'application/json') =>
   fetch(collector.url, { method: 'POST', headers: { 'content-type': type }, body, signal: AbortSignal.timeout(30_000) });
 
 describe('collectors sharing a PostgreSQL that fails', { timeout: 240_000 }, () => {
   it('survive PostgreSQL stopped with -m immediate and restarted under load: 503 during, 204 again by themselves, nothing acknowledged lost', async (t) => {
-    if (typeof server === 'string') return t.skip(server);
-    const own = server;
-    const url = await database('outage');
+    const own = postgres.server(t);
+    if (!own) return;
+    const url = await postgres.database(own, 'outage');
     const collectors = await Promise.all([0, 1].map(() => startCollect(['--db', url, '--db-timeout', `${DB_TIMEOUT_MS}ms`])));
     t.after(() => Promise.all(collectors.map((c) => c.stop())));
     const load = startLoad(collectors.map((c) => c.url), 8);
@@ -93,9 +80,9 @@ describe('collectors sharing a PostgreSQL that fails', { timeout: 240_000 }, () 
   });
 
   it('answer 503 within the deadline while PostgreSQL is frozen, store nothing of it, and take reports again once it thaws', async (t) => {
-    if (typeof server === 'string') return t.skip(server);
-    const own = server;
-    const url = await database('frozen');
+    const own = postgres.server(t);
+    if (!own) return;
+    const url = await postgres.database(own, 'frozen');
     const collector = await startCollect(['--db', url, '--db-timeout', `${DB_TIMEOUT_MS}ms`]);
     t.after(() => collector.stop());
     assert.equal((await post(collector, reportBody())).status, 204);
@@ -127,8 +114,9 @@ describe('collectors sharing a PostgreSQL that fails', { timeout: 240_000 }, () 
   });
 
   it('acknowledge a token replayed to both collectors but store it once, and refuse expired, early and stale tokens', async (t) => {
-    if (typeof server === 'string') return t.skip(server);
-    const url = await database('tokens');
+    const own = postgres.server(t);
+    if (!own) return;
+    const url = await postgres.database(own, 'tokens');
     const keys = generateKeyPairSync('rsa', { modulusLength: 2048 });
     const keyFile = join(tempDir(t), 'key.pem');
     writeFileSync(keyFile, keys.publicKey.export({ type: 'spki', format: 'pem' }));

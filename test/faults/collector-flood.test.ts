@@ -12,22 +12,18 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import pg from 'pg';
 import { CATEGORIES } from '../../src/catalogue/catalogue.ts';
 import { bundledCatalogue } from '../../src/catalogue/load-catalogue.ts';
 import { memoryOf, startCollect } from './collector-fixtures.ts';
 import { BIN, ROOT } from './helpers.ts';
-import { startOwnPostgres, type OwnPostgres } from './own-postgres.ts';
+import { ownPostgresForSuite } from './own-postgres.ts';
 
 const REPORT_LIMIT_MS = 30_000;
 const RSS_LIMIT_MIB = 300;
 
-let server: OwnPostgres | string;
-before(async () => (server = await startOwnPostgres()));
-after(async () => {
-  if (typeof server !== 'string') await server.remove();
-});
+const postgres = ownPostgresForSuite();
 
 /** `report --format json` on the database: its answer and how long it took. */
 function timedReport(db: string): { json: { instances: number; plugins: { type: string; name: string }[] }; ms: number } {
@@ -57,12 +53,9 @@ const madeUp = (count: number, tag: string) => Array.from({ length: count }, (_,
 
 describe('a collector flooded with distinct made-up plugin names', { timeout: 300_000 }, () => {
   it('stores them as unknown, refuses a report naming 27,500, and keeps report time and its memory bounded', async (t) => {
-    if (typeof server === 'string') return t.skip(server);
-    const admin = new pg.Client({ connectionString: server.url });
-    await admin.connect();
-    await admin.query('CREATE DATABASE flood');
-    await admin.end();
-    const db = server.url.replace(/\/postgres$/, '/flood');
+    const own = postgres.server(t);
+    if (!own) return;
+    const db = await postgres.database(own, 'flood');
     const collector = await startCollect(['--db', db, '--max-body', '2mb']);
     t.after(() => collector.stop());
 

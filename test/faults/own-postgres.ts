@@ -10,6 +10,8 @@ import { chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync }
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { after, before, type TestContext } from 'node:test';
+import pg from 'pg';
 
 export interface OwnPostgres {
   url: string;
@@ -127,4 +129,38 @@ export async function startOwnPostgres(): Promise<OwnPostgres | string> {
     throw error;
   }
   return own;
+}
+
+/**
+ * One server for every test of a file: started before them, removed after.
+ * Each test calls `database(t, name)` for a fresh database on it, or is
+ * skipped with the reason there can be no server here.
+ */
+export function ownPostgresForSuite() {
+  let server: OwnPostgres | string = 'the server has not started';
+  before(async () => (server = await startOwnPostgres()));
+  after(async () => {
+    if (typeof server !== 'string') await server.remove();
+  });
+  return {
+    /** The server, or undefined after skipping `t`. */
+    server(t: TestContext): OwnPostgres | undefined {
+      if (typeof server === 'string') {
+        t.skip(server);
+        return undefined;
+      }
+      return server;
+    },
+    /** A fresh database's URL on the server. */
+    async database(own: OwnPostgres, name: string): Promise<string> {
+      const admin = new pg.Client({ connectionString: own.url });
+      await admin.connect();
+      try {
+        await admin.query(`CREATE DATABASE ${name}`);
+      } finally {
+        await admin.end();
+      }
+      return own.url.replace(/\/postgres$/, `/${name}`);
+    },
+  };
 }

@@ -38,6 +38,15 @@ const componentsOf = async (storage: Storage, id: string) =>
     )
   ).map((r) => `${String(r['type'])}/${String(r['name'])}×${Number(r['occurrences'])}`);
 
+/** The store under test, closed after the test; undefined when the test was skipped. */
+async function openedStore(opener: Opener, t: TestContext): Promise<Storage | undefined> {
+  const db = await opener(t);
+  if (!db) return undefined;
+  const storage = await db.open();
+  t.after(() => storage.close());
+  return storage;
+}
+
 for (const [label, opener] of openers) {
   describe(`${label} storage`, () => {
     it('creates its schema, and opens an existing database without migrating twice', async (t) => {
@@ -54,10 +63,8 @@ for (const [label, opener] of openers) {
     });
 
     it('keeps every report, and the latest per instance with its components counted', async (t) => {
-      const db = await opener(t);
-      if (!db) return;
-      const storage = await db.open();
-      t.after(() => storage.close());
+      const storage = await openedStore(opener, t);
+      if (!storage) return;
       await storage.store(report(IDS.a, 10, ['input/kafka', 'output/stdout'], 'linux', 'amd64'), NOW - DAY);
       await storage.store(report(IDS.a, 20, ['input/kafka', 'processor/mapping', 'processor/mapping', 'output/aws_s3'], 'linux', 'arm64'), NOW);
       assert.equal(await one(storage, 'SELECT COUNT(*) FROM reports WHERE instance_id = ?', [IDS.a]), 2);
@@ -67,10 +74,8 @@ for (const [label, opener] of openers) {
     });
 
     it('does not let a late, older report replace the latest', async (t) => {
-      const db = await opener(t);
-      if (!db) return;
-      const storage = await db.open();
-      t.after(() => storage.close());
+      const storage = await openedStore(opener, t);
+      if (!storage) return;
       await storage.store(report(IDS.b, 500, ['input/kafka'], 'linux', 'amd64'), NOW);
       await storage.store(report(IDS.b, 400, ['input/amqp_1'], 'linux', 'amd64'), NOW - 1000);
       assert.equal(await one(storage, 'SELECT uptime FROM instances WHERE instance_id = ?', [IDS.b]), 500);
@@ -79,10 +84,8 @@ for (const [label, opener] of openers) {
     });
 
     it('stores a report with a token once, and answers replay for the same token after', async (t) => {
-      const db = await opener(t);
-      if (!db) return;
-      const storage = await db.open();
-      t.after(() => storage.close());
+      const storage = await openedStore(opener, t);
+      if (!storage) return;
       const token = { digest: 'a'.repeat(64), expiresAt: null };
       assert.equal(await storage.store(report(IDS.a, 10, ['input/kafka'], 'linux', 'amd64'), NOW, token), 'stored');
       assert.equal(await storage.store(report(IDS.a, 10, ['input/kafka'], 'linux', 'amd64'), NOW + 1000, token), 'replay');
@@ -93,10 +96,8 @@ for (const [label, opener] of openers) {
     });
 
     it('prunes old reports and the instances not seen since, keeping the latest report of every instance seen since', async (t) => {
-      const db = await opener(t);
-      if (!db) return;
-      const storage = await db.open();
-      t.after(() => storage.close());
+      const storage = await openedStore(opener, t);
+      if (!storage) return;
       const cutoff = NOW - 7 * DAY;
       // a: seen since the cutoff; b: last seen before it; c: seen exactly at it.
       await storage.store(report(IDS.a, 1, ['input/kafka'], 'linux', 'amd64'), NOW - 10 * DAY, { digest: '1'.repeat(64), expiresAt: null });
@@ -118,10 +119,8 @@ for (const [label, opener] of openers) {
     });
 
     it('without a cutoff, only forgets token digests that expired', async (t) => {
-      const db = await opener(t);
-      if (!db) return;
-      const storage = await db.open();
-      t.after(() => storage.close());
+      const storage = await openedStore(opener, t);
+      if (!storage) return;
       await storage.store(report(IDS.a, 1, ['input/kafka'], 'linux', 'amd64'), NOW - 400 * DAY, { digest: '1'.repeat(64), expiresAt: null });
       await storage.store(report(IDS.a, 2, ['input/kafka'], 'linux', 'amd64'), NOW - DAY, { digest: '2'.repeat(64), expiresAt: NOW - 1 });
       assert.deepEqual(await storage.prune({ now: NOW }), { reports: 0, instances: 0, tokens: 1 });
@@ -129,10 +128,8 @@ for (const [label, opener] of openers) {
     });
 
     it('prunes more reports than one batch holds', async (t) => {
-      const db = await opener(t);
-      if (!db) return;
-      const storage = await db.open();
-      t.after(() => storage.close());
+      const storage = await openedStore(opener, t);
+      if (!storage) return;
       const ids = Array.from({ length: 1100 }, (_, i) => `1b6c2b8e-1f3d-4c5e-9a7b-${String(i).padStart(12, '0')}`);
       await Promise.all(ids.map((id, i) => storage.store(report(id, i, ['input/generate'], 'linux', 'amd64'), NOW - 30 * DAY - i)));
       await storage.store(report(IDS.a, 1, ['input/kafka'], 'linux', 'amd64'), NOW);
@@ -142,18 +139,14 @@ for (const [label, opener] of openers) {
     });
 
     it('answers a ping', async (t) => {
-      const db = await opener(t);
-      if (!db) return;
-      const storage = await db.open();
-      t.after(() => storage.close());
+      const storage = await openedStore(opener, t);
+      if (!storage) return;
       await storage.ping();
     });
 
     it('stores many reports sent at once, each answered after it is stored', async (t) => {
-      const db = await opener(t);
-      if (!db) return;
-      const storage = await db.open();
-      t.after(() => storage.close());
+      const storage = await openedStore(opener, t);
+      if (!storage) return;
       const ids = Array.from({ length: 300 }, (_, i) => `0a6c2b8e-1f3d-4c5e-9a7b-${String(i).padStart(12, '0')}`);
       await Promise.all(ids.map((id, i) => storage.store(report(id, i, ['input/generate', i % 2 ? 'output/kafka' : 'output/stdout'], 'linux', 'amd64'), NOW)));
       assert.equal(await one(storage, 'SELECT COUNT(*) FROM reports'), 300);
@@ -163,15 +156,23 @@ for (const [label, opener] of openers) {
   });
 }
 
+/** Two stores on one fresh PostgreSQL database, as two collectors would hold them; undefined when skipped. */
+async function twoStores(t: TestContext): Promise<[Storage, Storage] | undefined> {
+  const url = await freshPostgres(t);
+  if (url === undefined) return undefined;
+  const [a, b] = await Promise.all([openPostgresStorage(url), openPostgresStorage(url)]);
+  t.after(async () => {
+    await a.close();
+    await b.close();
+  });
+  return [a, b];
+}
+
 describe('PostgreSQL shared by several collectors', () => {
   it('takes reports from two stores at once and migrates once', async (t) => {
-    const url = await freshPostgres(t);
-    if (url === undefined) return;
-    const [a, b] = await Promise.all([openPostgresStorage(url), openPostgresStorage(url)]);
-    t.after(async () => {
-      await a.close();
-      await b.close();
-    });
+    const stores = await twoStores(t);
+    if (!stores) return;
+    const [a, b] = stores;
     const sends = [];
     for (let i = 0; i < 50; i++) {
       const r = report(IDS.c, i, ['input/kafka', `processor/p${i % 5}`, 'output/aws_s3'], 'linux', 'amd64');
@@ -188,13 +189,9 @@ describe('PostgreSQL shared by several collectors', () => {
 
 describe('PostgreSQL shared by several collectors, against replays', () => {
   it('stores a token sent to two stores at once exactly once', async (t) => {
-    const url = await freshPostgres(t);
-    if (url === undefined) return;
-    const [a, b] = await Promise.all([openPostgresStorage(url), openPostgresStorage(url)]);
-    t.after(async () => {
-      await a.close();
-      await b.close();
-    });
+    const stores = await twoStores(t);
+    if (!stores) return;
+    const [a, b] = stores;
     const token = { digest: 'c'.repeat(64), expiresAt: null };
     const outcomes = await Promise.all(Array.from({ length: 20 }, (_, i) => (i % 2 ? a : b).store(report(IDS.d, 5, ['input/kafka'], 'linux', 'amd64'), NOW + i, token)));
     assert.equal(outcomes.filter((o) => o === 'stored').length, 1);
