@@ -96,70 +96,75 @@ function createPgPool(url: string, options: PostgresPoolOptions): pg.Pool {
   return pool;
 }
 
+/** A client within the deadline; one that arrives too late goes straight back. */
+async function acquire(pool: pg.Pool, deadlineMs: number | undefined): Promise<pg.PoolClient> {
+  const connecting = pool.connect();
+  if (deadlineMs === undefined) return connecting;
+  try {
+    return await withinDeadline(connecting, deadlineMs, () => new Error(`no connection within ${deadlineMs} ms`));
+  } catch (error) {
+    void connecting.then((client) => client.release(), () => undefined);
+    throw error;
+  }
+}
+
+/**
+ * Runs `work` on one client within `deadlineMs` (waiting for the client
+ * included); past it the client's connection is destroyed, so the server
+ * drops what that connection holds.
+ */
+async function withClient<T>(pool: pg.Pool, deadlineMs: number | undefined, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  const startedAt = Date.now();
+  let client: pg.PoolClient;
+  try {
+    client = await acquire(pool, deadlineMs);
+  } catch (error) {
+    throw unavailable(error);
+  }
+  let timedOut = false;
+  const left = deadlineMs === undefined ? undefined : Math.max(1, deadlineMs - (Date.now() - startedAt));
+  const timer = left === undefined ? undefined : setTimeout(() => ((timedOut = true), client.connection.stream.destroy()), left);
+  try {
+    const result = await work(client);
+    client.release();
+    return result;
+  } catch (error) {
+    // Never hand a client that failed to the next caller.
+    client.release(error instanceof Error ? error : new Error(errorMessage(error)));
+    if (timedOut) throw new StorageUnavailableError(`the database did not answer within ${deadlineMs} ms`, { cause: error });
+    throw isUnavailableError(error) ? unavailable(error) : error;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** BEGIN, `work`, COMMIT; ROLLBACK if anything throws. */
+async function inTransaction<T>(client: pg.PoolClient, work: (client: pg.PoolClient) => Promise<T>, noStatementLimit: boolean): Promise<T> {
+  await client.query('BEGIN');
+  // A migration may rightly take longer than one report's deadline.
+  if (noStatementLimit) await client.query('SET LOCAL statement_timeout = 0');
+  try {
+    const result = await work(client);
+    await client.query('COMMIT');
+    return result;
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  }
+}
+
 export function createPostgresPool(url: string, options: PostgresPoolOptions = {}): PostgresPool {
   const pool = createPgPool(url, options);
   const { timeoutMs } = options;
-
-  /** A client within the deadline; one that arrives too late goes straight back. */
-  async function acquire(deadlineMs: number | undefined): Promise<pg.PoolClient> {
-    const connecting = pool.connect();
-    if (deadlineMs === undefined) return connecting;
-    try {
-      return await withinDeadline(connecting, deadlineMs, () => new Error(`no connection within ${deadlineMs} ms`));
-    } catch (error) {
-      void connecting.then((client) => client.release(), () => undefined);
-      throw error;
-    }
-  }
-
-  /** Runs `work` on one client; past the deadline its connection is destroyed, so the server drops what it holds. */
-  async function withClient<T>(work: (client: pg.PoolClient) => Promise<T>, limited: boolean): Promise<T> {
-    const startedAt = Date.now();
-    const deadline = limited ? timeoutMs : undefined;
-    let client: pg.PoolClient;
-    try {
-      client = await acquire(deadline);
-    } catch (error) {
-      throw unavailable(error);
-    }
-    let timedOut = false;
-    const left = deadline === undefined ? undefined : Math.max(1, deadline - (Date.now() - startedAt));
-    const timer = left === undefined ? undefined : setTimeout(() => ((timedOut = true), client.connection.stream.destroy()), left);
-    try {
-      const result = await work(client);
-      client.release();
-      return result;
-    } catch (error) {
-      // Never hand a client that failed to the next caller.
-      client.release(error instanceof Error ? error : new Error(errorMessage(error)));
-      if (timedOut) throw new StorageUnavailableError(`the database did not answer within ${deadline} ms`, { cause: error });
-      throw isUnavailableError(error) ? unavailable(error) : error;
-    } finally {
-      clearTimeout(timer);
-    }
-  }
-
   return {
     transaction(work, { unlimited = false } = {}) {
-      return withClient(async (client) => {
-        await client.query('BEGIN');
-        // A migration may rightly take longer than one report's deadline.
-        if (unlimited && timeoutMs !== undefined) await client.query('SET LOCAL statement_timeout = 0');
-        try {
-          const result = await work(client);
-          await client.query('COMMIT');
-          return result;
-        } catch (error) {
-          await client.query('ROLLBACK').catch(() => undefined);
-          throw error;
-        }
-      }, !unlimited);
+      return withClient(pool, unlimited ? undefined : timeoutMs, (client) => inTransaction(client, work, unlimited && timeoutMs !== undefined));
     },
     query(sql, params = []) {
-      return withClient((client) => client.query(sql, [...params]), true);
+      return withClient(pool, timeoutMs, (client) => client.query(sql, [...params]));
     },
     async ping() {
-      await withClient((client) => client.query('SELECT 1'), true);
+      await withClient(pool, timeoutMs, (client) => client.query('SELECT 1'));
     },
     async end() {
       // A frozen server never acknowledges the goodbye; do not wait for it forever.
