@@ -3,7 +3,7 @@
  * Pure: an Analysis in, a string out. Rounding happens only here, for
  * display; JSON keeps the exact ratios.
  */
-import type { Analysis, Pairing, PluginRef } from './analyse.ts';
+import type { Analysis, Pairing, PluginRef } from './report-model.ts';
 
 const ref = (p: PluginRef) => `${p.type}/${p.name}`;
 const percent = (share: number) => `${(share * 100).toFixed(1)}%`;

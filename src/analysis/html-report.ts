@@ -3,7 +3,7 @@
  * inline SVG, no script, and a Content-Security-Policy that forbids fetching
  * anything, so the page opens the same offline, from a file or an email.
  */
-import type { Analysis, PluginRef } from './analyse.ts';
+import type { Analysis, PluginRef } from './report-model.ts';
 import { describeFilters } from './format-report.ts';
 
 const escapeHtml = (text: string | number): string =>

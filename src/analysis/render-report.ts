@@ -3,7 +3,8 @@
  * in the format asked for. The HTML renderer loads only for HTML.
  */
 import type { Storage } from '../collector/storage/storage.ts';
-import { analyse, type AnalysisOptions } from './analyse.ts';
+import { analyse } from './analyse.ts';
+import type { AnalysisOptions } from './report-model.ts';
 import { formatCsv, formatJson, formatTable } from './format-report.ts';
 import type { ReportFormat } from './report-formats.ts';
 

@@ -5,7 +5,7 @@
  */
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import type { PluginRef } from '../analysis/analyse.ts';
+import type { PluginRef } from '../analysis/report-model.ts';
 import { isCategory } from '../catalogue/catalogue.ts';
 import type { CollectOptions } from '../collector/run-collector.ts';
 import { PLUGIN_NAME } from '../collector/validate-report.ts';

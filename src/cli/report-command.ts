@@ -5,7 +5,7 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { Option, type Command } from 'commander';
-import type { AnalysisOptions } from '../analysis/analyse.ts';
+import type { AnalysisOptions } from '../analysis/report-model.ts';
 import { REPORT_FORMATS, type ReportFormat } from '../analysis/report-formats.ts';
 import { UserError, errorMessage } from '../lib/errors.ts';
 import type { CliDeps, CommandContext } from './cli-deps.ts';

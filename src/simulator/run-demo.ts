@@ -97,11 +97,8 @@ async function waitForReports(storage: Storage, daemons: readonly ChildProcess[]
   const deadline = Date.now() + options.timeoutMs;
   let counts = { seen: 0, complete: 0 };
   while (!shutdown.aborted && Date.now() < deadline) {
-    const rows = await storage.query(
-      'SELECT COUNT(*) AS instances, SUM(CASE WHEN n >= ? THEN 1 ELSE 0 END) AS complete FROM (SELECT instance_id, COUNT(*) AS n FROM reports GROUP BY instance_id) r',
-      [options.rounds],
-    );
-    counts = { seen: Number(rows[0]?.['instances'] ?? 0), complete: Number(rows[0]?.['complete'] ?? 0) };
+    const tally = await storage.reportTally(options.rounds);
+    counts = { seen: tally.instances, complete: tally.atLeast };
     if (counts.complete >= daemons.length || daemons.every((d) => d.exitCode !== null)) break;
     await systemClock.sleep(250, shutdown);
   }

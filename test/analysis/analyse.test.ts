@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, it, type TestContext } from 'node:test';
-import { analyse, leastCount, type AnalysisOptions, type Pairing } from '../../src/analysis/analyse.ts';
+import { analyse } from '../../src/analysis/analyse.ts';
+import { leastCount } from '../../src/analysis/pairings.ts';
+import type { AnalysisOptions, Pairing } from '../../src/analysis/report-model.ts';
 import { openPostgresStorage } from '../../src/collector/storage/postgres-storage.ts';
 import { openSqliteStorage } from '../../src/collector/storage/sqlite-storage.ts';
 import type { Storage } from '../../src/collector/storage/storage.ts';

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, it, type TestContext } from 'node:test';
-import { analyse, type Analysis } from '../../src/analysis/analyse.ts';
+import { analyse } from '../../src/analysis/analyse.ts';
+import type { Analysis } from '../../src/analysis/report-model.ts';
 import { formatCsv, formatJson, formatTable } from '../../src/analysis/format-report.ts';
 import { openSqliteStorage } from '../../src/collector/storage/sqlite-storage.ts';
 import { DAY, NOW, storeFleet, tempDir } from '../helpers/fleet.ts';

@@ -19,7 +19,7 @@ describe('formatHtml', () => {
       instances: 0,
       plugins: [],
       pairs: [],
-      pairFilters: { minSupport: 0, minConfidence: 0, plugin: null, then: null, limit: 0 },
+      pairFilters: { minSupport: 0, minConfidence: 0, plugin: null, then: null, limit: 0, type: null, includeDefaults: false },
       fleet: { reports: 0, daily: [], uptime: { median: null, buckets: [] }, platforms: [] },
     });
     assert.ok(html.includes('&lt;a&gt;'));

@@ -28,7 +28,7 @@ describe('the collector', () => {
     const response = await post(url, JSON.stringify(payload));
     assert.equal(response.status, 204);
     assert.equal(await stored(storage), 1);
-    const rows = await storage.query('SELECT instance_id, uptime, go_os FROM instances');
+    const rows = await storage.query('SELECT i.instance_id, i.uptime, h.go_os FROM instances i JOIN hosts h ON h.id = i.host_id');
     assert.deepEqual(rows.map((r) => ({ ...r })), [{ instance_id: payload.id, uptime: 90, go_os: 'linux' }]);
   });
 

@@ -50,7 +50,7 @@ describe('collect killed with SIGKILL under load', () => {
 
     const storage = await openSqliteStorage(db);
     t.after(() => storage.close());
-    const stored = new Set((await storage.query('SELECT instance_id FROM reports')).map((row) => String(row['instance_id'])));
+    const stored = new Set((await storage.query('SELECT i.instance_id FROM reports r JOIN instances i ON i.id = r.instance')).map((row) => String(row['instance_id'])));
     const missing = acknowledged.filter((id) => !stored.has(id));
     assert.deepEqual(missing, [], `${missing.length} of ${acknowledged.length} acknowledged reports are missing (${sent} sent)`);
     assert.ok(stored.has(after));

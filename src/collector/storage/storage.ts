@@ -1,17 +1,18 @@
 /**
  * Where reports are kept. Two implementations (SQLite, PostgreSQL) share this
- * small interface and the same tables, so one set of analysis queries runs
- * on both and gives identical reports.
+ * interface, the same tables and statements (shared-sql.ts) and the same
+ * reads (fleet-reads.ts), so the analysis gets identical answers from both.
  *
- * Tables (created and migrated by the program):
- * - `reports`: every accepted report, for trends (no sender address, ever);
- * - `instances`: the latest report's facts per instance ID;
- * - `instance_components`: the latest report's components per instance,
- *   one row per {type, name} with its number of occurrences;
+ * Tables (created and migrated by the program; docs/collector.md has them all):
+ * - `reports`: every accepted report, as references (no sender address, ever);
+ * - `instances`: the latest report per instance ID;
+ * - `component_sets`, `set_plugins`, `plugins`, `hosts`: what reports refer to, each stored once;
+ * - `instance_activity`, `set_activity`: the day and week rollups kept at ingest;
  * - `seen_tokens`: the digest of every signed report stored, so a replay is
  *   never stored twice.
  */
 import type { Report } from '../validate-report.ts';
+import type { FleetReader } from './fleet-reader.ts';
 
 export type SqlValue = string | number | null;
 export type Row = Record<string, unknown>;
@@ -42,7 +43,7 @@ export interface PruneCounts {
   tokens: number;
 }
 
-export interface Storage {
+export interface Storage extends FleetReader {
   readonly kind: 'sqlite' | 'postgres';
   /**
    * Resolves only once the report is durably stored (committed). With a
@@ -58,7 +59,8 @@ export interface Storage {
    * Deletes, a batch at a time so writers are never held up for long:
    * reports received before `before`, with the instances whose latest report
    * is that old (an instance seen since keeps its latest report), and the
-   * token digests that expired or are that old.
+   * token digests that expired or are that old. The rollups are kept: trends
+   * outlive the raw reports.
    */
   prune(request: PruneRequest): Promise<PruneCounts>;
   /** Commits what is pending, then closes. */

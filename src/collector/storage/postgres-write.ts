@@ -1,0 +1,107 @@
+/**
+ * The PostgreSQL store's write path: a batch of reports in one transaction
+ * of three statements, whatever the batch's size: (1) the latest report per
+ * instance and every report, (2) the rollup rows the batch touches, read,
+ * (3) the rollup rows and counters written. Concurrent writers (other
+ * batches, other collectors) take their locks in one order: instances by
+ * their id, then counters by period and set; an instance's rollup rows are
+ * only written by the transaction holding that instance's row, so the rows
+ * read in (2) are the committed ones.
+ */
+import { activityKey, activityKeys, rollUp, type ActivityInput, type ActivityRow, type Span } from './activity-rollup.ts';
+import type { BatchIds } from './postgres-dictionaries.ts';
+import type { Exec } from './postgres-transaction.ts';
+import type { Incoming } from './report-rows.ts';
+import * as sql from './shared-sql.ts';
+
+const LATEST_AND_REPORTS = `WITH latest AS (
+  INSERT INTO instances (${sql.INSTANCE_COLUMNS})
+  SELECT * FROM unnest(?::text[], ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[])
+  ${sql.KEEP_LATEST}
+  RETURNING id, instance_id
+), stored AS (
+  INSERT INTO reports (${sql.REPORT_COLUMNS})
+  SELECT latest.id, r.at, r.uptime, r.host_id, r.set_id
+  FROM unnest(?::text[], ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[]) WITH ORDINALITY AS r (instance_id, at, uptime, host_id, set_id, n)
+  JOIN latest ON latest.instance_id = r.instance_id COLLATE "C"
+  ORDER BY r.n
+)
+SELECT id, instance_id FROM latest`;
+
+const READ_ACTIVITY = `SELECT a.span_days, a.day, a.instance, a.set_id, a.uptime, a.first_at, a.last_at, a.reports
+FROM instance_activity a JOIN unnest(?::int[], ?::int[], ?::bigint[]) AS k (span_days, day, instance)
+  ON a.span_days = k.span_days AND a.day = k.day AND a.instance = k.instance`;
+
+const WRITE_ACTIVITY = `WITH rows AS (
+  INSERT INTO instance_activity (${sql.ACTIVITY_COLUMNS})
+  SELECT * FROM unnest(?::int[], ?::int[], ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[], ?::int[])
+  ${sql.REPLACE_ACTIVITY}
+)
+INSERT INTO set_activity (${sql.COUNTER_COLUMNS})
+SELECT * FROM unnest(?::int[], ?::int[], ?::bigint[], ?::bigint[], ?::bigint[])
+${sql.ADD_TO_COUNTER}`;
+
+/** One row per instance: its earliest and latest report in the batch (the later one wins a tie, as it would one by one). */
+function latestPerInstance(items: readonly Incoming[], ids: BatchIds) {
+  const byInstance = new Map<string, { first: number; at: number; uptime: number; hostId: number; setId: number }>();
+  items.forEach(({ report, receivedAt: at }, i) => {
+    const known = byInstance.get(report.id);
+    const entry = { first: Math.min(known?.first ?? at, at), at, uptime: report.uptime, hostId: ids.hostIds[i] as number, setId: ids.setIds[i] as number };
+    byInstance.set(report.id, known && known.at > at ? { ...known, first: entry.first } : entry);
+  });
+  return [...byInstance.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
+async function storeLatestAndReports(exec: Exec, items: readonly Incoming[], ids: BatchIds): Promise<Map<string, number>> {
+  const latest = latestPerInstance(items, ids);
+  const rows = await exec(LATEST_AND_REPORTS, [
+    latest.map(([id]) => id),
+    latest.map(([, l]) => l.first),
+    latest.map(([, l]) => l.at),
+    latest.map(([, l]) => l.uptime),
+    latest.map(([, l]) => l.hostId),
+    latest.map(([, l]) => l.setId),
+    items.map((item) => item.report.id),
+    items.map((item) => item.receivedAt),
+    items.map((item) => item.report.uptime),
+    ids.hostIds,
+    ids.setIds,
+  ]);
+  return new Map(rows.map((row) => [String(row['instance_id']), Number(row['id'])]));
+}
+
+async function readActivity(exec: Exec, inputs: readonly ActivityInput[]): Promise<Map<string, ActivityRow>> {
+  const keys = activityKeys(inputs);
+  const rows = await exec(READ_ACTIVITY, [keys.map((k) => k.span), keys.map((k) => k.day), keys.map((k) => k.instance)]);
+  const current = new Map<string, ActivityRow>();
+  for (const row of rows) {
+    const r: ActivityRow = {
+      span: Number(row['span_days']) as Span,
+      day: Number(row['day']),
+      instance: Number(row['instance']),
+      setId: Number(row['set_id']),
+      uptime: Number(row['uptime']),
+      firstAt: Number(row['first_at']),
+      lastAt: Number(row['last_at']),
+      reports: Number(row['reports']),
+    };
+    current.set(activityKey(r.span, r.day, r.instance), r);
+  }
+  return current;
+}
+
+/** Writes a batch through `exec`, inside a transaction the caller holds. */
+export async function writePostgresBatch(exec: Exec, items: readonly Incoming[], ids: BatchIds): Promise<void> {
+  const instanceIds = await storeLatestAndReports(exec, items, ids);
+  const inputs = items.map(({ report, receivedAt }, i): ActivityInput => ({
+    instance: instanceIds.get(report.id) as number,
+    at: receivedAt,
+    setId: ids.setIds[i] as number,
+    uptime: report.uptime,
+  }));
+  const { rows, counters } = rollUp(inputs, await readActivity(exec, inputs));
+  await exec(WRITE_ACTIVITY, [
+    ...(['span', 'day', 'instance', 'setId', 'uptime', 'firstAt', 'lastAt', 'reports'] as const).map((field) => rows.map((r) => r[field])),
+    ...(['span', 'day', 'setId', 'instances', 'reports'] as const).map((field) => counters.map((c) => c[field])),
+  ]);
+}

@@ -1,0 +1,136 @@
+/**
+ * The SQLite store's write path: a batch of reports in one transaction. Each
+ * report becomes a few integers (its instance, time, uptime, host and
+ * component set, the last two stored once and referred to by id), replaces
+ * its instance's latest report when it is at least as new, and updates the
+ * day and week rollups. node:sqlite is synchronous: a batch runs start to
+ * commit without yielding, so no read on this connection sees it half done.
+ */
+import type { DatabaseSync, StatementSync } from 'node:sqlite';
+import { activityKey, activityKeys, rollUp, type ActivityInput, type ActivityRow, type Span } from './activity-rollup.ts';
+import { BoundedCache } from './bounded-cache.ts';
+import { componentSetOf, hostKey, setHash, type Incoming } from './report-rows.ts';
+import * as sql from './shared-sql.ts';
+import type { Report, ReportHost } from '../validate-report.ts';
+
+/** Ids remembered between batches; enough for any real fleet's sets, bounded against made-up ones. */
+const CACHE_LIMITS = { plugins: 20_000, sets: 100_000, hosts: 10_000 };
+
+function dictionaries(db: DatabaseSync) {
+  const s = {
+    insertPlugin: db.prepare(sql.INSERT_PLUGIN),
+    selectPlugin: db.prepare(sql.SELECT_PLUGIN),
+    insertSet: db.prepare(sql.INSERT_SET),
+    selectSet: db.prepare(sql.SELECT_SET),
+    insertSetPlugin: db.prepare(sql.INSERT_SET_PLUGIN),
+    insertHost: db.prepare(sql.INSERT_HOST),
+    selectHost: db.prepare(sql.SELECT_HOST),
+  };
+  const plugins = new BoundedCache<number>(CACHE_LIMITS.plugins);
+  const sets = new BoundedCache<number>(CACHE_LIMITS.sets);
+  const hosts = new BoundedCache<number>(CACHE_LIMITS.hosts);
+  const idOf = (row: unknown): number => Number((row as { id: number }).id);
+
+  const pluginId = (type: string, name: string): number => {
+    const key = `${type}/${name}`;
+    let id = plugins.get(key);
+    if (id === undefined) {
+      s.insertPlugin.run(type, name);
+      plugins.set(key, (id = idOf(s.selectPlugin.get(type, name))));
+    }
+    return id;
+  };
+  const setId = (report: Report): number => {
+    const set = componentSetOf(report);
+    let id = sets.get(set.key);
+    if (id !== undefined) return id;
+    const hash = setHash(set.key);
+    const created = s.insertSet.get(hash, set.plugins.length, report.components.length);
+    if (created === undefined) {
+      id = idOf(s.selectSet.get(hash));
+    } else {
+      id = idOf(created);
+      for (const p of set.plugins) s.insertSetPlugin.run(id, pluginId(p.type, p.name), p.occurrences);
+    }
+    sets.set(set.key, id);
+    return id;
+  };
+  const hostId = (host: ReportHost): number => {
+    const key = hostKey(host);
+    let id = hosts.get(key);
+    if (id === undefined) {
+      s.insertHost.run(key, host.numCpu, host.goMaxProcs, host.goArch, host.goOS);
+      hosts.set(key, (id = idOf(s.selectHost.get(key))));
+    }
+    return id;
+  };
+  // Ids cached during a transaction that rolled back may not exist.
+  const forget = () => [plugins, sets, hosts].forEach((cache) => cache.clear());
+  return { pluginId, setId, hostId, forget };
+}
+
+function rollups(db: DatabaseSync) {
+  const select = db.prepare('SELECT set_id, uptime, first_at, last_at, reports FROM instance_activity WHERE span_days = ? AND day = ? AND instance = ?');
+  const replace = db.prepare(`INSERT INTO instance_activity (${sql.ACTIVITY_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ${sql.REPLACE_ACTIVITY}`);
+  const add = db.prepare(`INSERT INTO set_activity (${sql.COUNTER_COLUMNS}) VALUES (?, ?, ?, ?, ?) ${sql.ADD_TO_COUNTER}`);
+  return (inputs: ActivityInput[]) => {
+    const current = new Map<string, ActivityRow>();
+    for (const { span, day, instance } of activityKeys(inputs)) {
+      const row = select.get(span, day, instance) as Record<string, number> | undefined;
+      if (row === undefined) continue;
+      current.set(activityKey(span, day, instance), {
+        span: span as Span,
+        day,
+        instance,
+        setId: row['set_id'] as number,
+        uptime: row['uptime'] as number,
+        firstAt: row['first_at'] as number,
+        lastAt: row['last_at'] as number,
+        reports: row['reports'] as number,
+      });
+    }
+    const { rows, counters } = rollUp(inputs, current);
+    for (const r of rows) replace.run(r.span, r.day, r.instance, r.setId, r.uptime, r.firstAt, r.lastAt, r.reports);
+    for (const c of counters) add.run(c.span, c.day, c.setId, c.instances, c.reports);
+  };
+}
+
+export interface SqliteWriter {
+  /** Writes a batch in one transaction; throws (having rolled back) if any of it fails. */
+  commit(items: readonly Incoming[]): void;
+  /** Writes a batch inside a transaction the caller holds (the migration's). */
+  write(items: readonly Incoming[]): void;
+}
+
+export function createSqliteWriter(db: DatabaseSync): SqliteWriter {
+  const ids = dictionaries(db);
+  const rollUpBatch = rollups(db);
+  const upsertInstance: StatementSync = db.prepare(`INSERT INTO instances (${sql.INSTANCE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?) ${sql.KEEP_LATEST} RETURNING id`);
+  const insertReport: StatementSync = db.prepare(`INSERT INTO reports (${sql.REPORT_COLUMNS}) VALUES (?, ?, ?, ?, ?)`);
+
+  const write = (items: readonly Incoming[]) => {
+    const inputs: ActivityInput[] = [];
+    for (const { report, receivedAt: at } of items) {
+      const setId = ids.setId(report);
+      const hostId = ids.hostId(report.host);
+      const instance = Number((upsertInstance.get(report.id, at, at, report.uptime, hostId, setId) as { id: number }).id);
+      insertReport.run(instance, at, report.uptime, hostId, setId);
+      inputs.push({ instance, at, setId, uptime: report.uptime });
+    }
+    rollUpBatch(inputs);
+  };
+  return {
+    write,
+    commit(items) {
+      db.exec('BEGIN IMMEDIATE');
+      try {
+        write(items);
+        db.exec('COMMIT');
+      } catch (error) {
+        db.exec('ROLLBACK');
+        ids.forget();
+        throw error;
+      }
+    },
+  };
+}
