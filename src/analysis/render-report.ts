@@ -5,7 +5,8 @@
 import type { Storage } from '../collector/storage/storage.ts';
 import { analyse } from './analyse.ts';
 import type { AnalysisOptions } from './report-model.ts';
-import { formatCsv, formatJson, formatTable } from './format-report.ts';
+import { formatCsv, formatJson } from './format-report.ts';
+import { formatTable } from './format-table.ts';
 import type { ReportFormat } from './report-formats.ts';
 
 export async function renderReport(storage: Storage, options: AnalysisOptions, format: ReportFormat): Promise<string> {

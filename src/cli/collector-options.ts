@@ -6,7 +6,7 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { PluginRef } from '../analysis/report-model.ts';
-import { isCategory } from '../catalogue/catalogue.ts';
+import { CATEGORIES, isCategory, type Category } from '../catalogue/catalogue.ts';
 import type { CollectOptions } from '../collector/run-collector.ts';
 import { PLUGIN_NAME } from '../collector/validate-report.ts';
 import { formatDuration } from '../lib/duration.ts';
@@ -99,6 +99,13 @@ export function parsePluginRef(flag: string, text: string): PluginRef {
     throw new UserError(`--${flag}: "${text}" is not a plugin; write it as category/name, for example output/aws_s3`);
   }
   return { type, name };
+}
+
+/** A component category, as `--type` takes it. */
+export function parseCategory(flag: string, text: string): Category {
+  const type = text.trim();
+  if (!isCategory(type)) throw new UserError(`--${flag}: "${text}" is not a category; use one of ${CATEGORIES.join(', ')}`);
+  return type;
 }
 
 export function resolvePublicKeys(flags: string[] | undefined, env: Env): string[] {

@@ -25,6 +25,9 @@ interface RawReportOptions {
   minConfidence: string;
   plugin?: string;
   then?: string;
+  type?: string;
+  includeDefaults?: boolean;
+  trend?: boolean;
   limit: string;
   format: ReportFormat;
   out?: string;
@@ -41,6 +44,9 @@ export function defineReportCommand(program: Command, { deps, setExit }: Command
     .option('--min-confidence <share>', 'least P(then | if) for a pair (0.5 or 50%)', '10%')
     .option('--plugin <type/name>', 'only pairs that start from this plugin, e.g. output/aws_s3')
     .option('--then <type/name>', 'only pairs that end in this plugin; with --plugin, answers that one pair whatever its figures')
+    .option('--type <category>', 'only plugins of this category (input, processor, output…): in the plugin list, the trends, and as the then side of pairs')
+    .option('--include-defaults', "keep the defaults Connect fills in (buffer/none, metrics/prometheus…) in the pairings")
+    .option('--trend', 'also show each plugin per week (per day for windows up to 14d) and its change against the period before')
     .option('--limit <n>', 'most pairs listed; 0 lists all', '100')
     .addOption(new Option('--format <format>', 'output format').choices(REPORT_FORMATS).default('table'))
     .option('--out <file>', 'write to this file instead of standard output')
@@ -59,6 +65,9 @@ async function readReportOptions(raw: RawReportOptions, deps: CliDeps): Promise<
     minConfidence: shareFlag('min-confidence', raw.minConfidence),
     plugin: raw.plugin === undefined ? undefined : o.parsePluginRef('plugin', raw.plugin),
     then: raw.then === undefined ? undefined : o.parsePluginRef('then', raw.then),
+    type: raw.type === undefined ? undefined : o.parseCategory('type', raw.type),
+    includeDefaults: raw.includeDefaults === true,
+    trend: raw.trend === true,
     limit: countFlag('limit', raw.limit),
     format: raw.format,
     out: raw.out,

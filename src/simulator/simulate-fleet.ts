@@ -17,14 +17,14 @@ export interface ConfigFile {
   text: string;
 }
 
-const PLATFORMS: readonly HostInfo[] = [
+export const PLATFORMS: readonly HostInfo[] = [
   { numCpu: 4, goMaxProcs: 4, goArch: 'amd64', goOS: 'linux' },
   { numCpu: 8, goMaxProcs: 8, goArch: 'amd64', goOS: 'linux' },
   { numCpu: 4, goMaxProcs: 4, goArch: 'arm64', goOS: 'linux' },
   { numCpu: 10, goMaxProcs: 10, goArch: 'arm64', goOS: 'darwin' },
   { numCpu: 2, goMaxProcs: 2, goArch: 'amd64', goOS: 'windows' },
 ];
-const PLATFORM_WEIGHTS = [5, 3, 3, 1, 1];
+export const PLATFORM_WEIGHTS = [5, 3, 3, 1, 1];
 
 /** Payloads for `count` instances. Pure: configs, catalogue, seed and clock in. */
 export function simulateFleet(configs: readonly ConfigFile[], catalogue: Catalogue, count: number, seed: number, now: number): Payload[] {

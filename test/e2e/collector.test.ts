@@ -56,11 +56,16 @@ describe('connect-telemetry collect and report (built binary)', () => {
     const json = JSON.parse(report.stdout);
     assert.equal(json.instances, 3);
     assert.deepEqual(json.plugins.slice(0, 2), [
-      { type: 'input', name: 'kafka', instances: 2, share: 2 / 3, occurrences: 2 },
-      { type: 'output', name: 'aws_s3', instances: 2, share: 2 / 3, occurrences: 2 },
+      { type: 'input', name: 'kafka', instances: 2, share: 2 / 3, occurrences: 2, default: false },
+      { type: 'output', name: 'aws_s3', instances: 2, share: 2 / 3, occurrences: 2, default: false },
     ]);
     // aws_s3 on 2 instances, mutation on 1, both on 1: support 1/3, confidence 1/2, lift (1·3)/(2·1).
     assert.deepEqual(json.pairs, [{ if: { type: 'output', name: 'aws_s3' }, then: { type: 'processor', name: 'mutation' }, instances: 1, support: 1 / 3, confidence: 1 / 2, lift: 3 / 2 }]);
+
+    // A misspelled plugin: refused, with the nearest name stored.
+    const misspelled = spawnSync(process.execPath, [BIN, 'report', '--db', db, '--plugin', 'output/aws_s4'], { encoding: 'utf8' });
+    assert.equal(misspelled.status, 2);
+    assert.match(misspelled.stderr, /no stored report names output\/aws_s4; did you mean output\/aws_s3\?/);
 
     const html = join(dir, 'report.html');
     const written = spawnSync(process.execPath, [BIN, 'report', '--db', db, '--format', 'html', '--out', html], { encoding: 'utf8' });
@@ -99,6 +104,9 @@ describe('connect-telemetry collect and report (built binary)', () => {
     const missing = spawnSync(process.execPath, [BIN, 'report', '--db', '/nonexistent/x.db'], { encoding: 'utf8' });
     assert.equal(missing.status, 2);
     assert.match(missing.stderr, /no such database: \/nonexistent\/x\.db/);
+    const type = spawnSync(process.execPath, [BIN, 'report', '--type', 'outputs'], { encoding: 'utf8' });
+    assert.equal(type.status, 2);
+    assert.match(type.stderr, /--type: "outputs" is not a category; use one of input, /);
     const plugin = spawnSync(process.execPath, [BIN, 'report', '--plugin', 'aws_s3'], { encoding: 'utf8' });
     assert.equal(plugin.status, 2);
     assert.match(plugin.stderr, /--plugin: "aws_s3" is not a plugin; write it as category\/name/);
