@@ -1,30 +1,32 @@
 /**
  * Ingestion benchmark: sustained reports per second into the collector on
  * SQLite, against a bare node:http server that answers 204 to the same
- * requests in the same run (the ceiling for this machine and load generator).
- * Then the time `report` takes over 100,000 instances × 20 components.
+ * requests in the same run (the ceiling for this machine and load generator);
+ * then two collectors sharing one PostgreSQL, loaded at once, against the
+ * SQLite collector (target: at least half its rate). PostgreSQL is the one
+ * BENCH_PG_URL names, or a throwaway cluster (bench/postgres-server.ts).
  *
  *   npm run bench:ingest            (BENCH_SECONDS=10 by default)
  *
- * Prints a table and writes bench/ingest-results.json.
+ * Prints a table and writes bench/ingest-results.json. The time `report`
+ * takes is measured by bench/report-bench.ts.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
-import { openSqliteStorage } from '../src/collector/storage/sqlite-storage.ts';
-import type { Report } from '../src/collector/validate-report.ts';
-import { seededRandom } from '../src/lib/random.ts';
+import { benchPostgres } from './postgres-server.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const BIN = join(ROOT, 'bin', 'connect-telemetry.js');
 const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 10);
 const CONNECTIONS = Number(process.env['BENCH_CONNECTIONS'] ?? 50);
-const REPORT_INSTANCES = Number(process.env['BENCH_REPORT_INSTANCES'] ?? 100_000);
 const TARGET_RATIO = 0.25;
+/** Two collectors on one PostgreSQL, against one on SQLite. */
+const PG_TARGET_RATIO = 0.5;
 
 const COMPONENTS = [
   ['input', 'kafka_franz'], ['buffer', 'none'], ['processor', 'mapping'], ['processor', 'mapping'], ['processor', 'mutation'],
@@ -55,10 +57,10 @@ const server = http.createServer((req, res) => { req.on('data', () => {}); req.o
 server.listen(0, '127.0.0.1', () => console.log('port ' + server.address().port));
 process.on('SIGTERM', () => server.close(() => process.exit(0)));`;
 
-async function load(port: number): Promise<{ rps: number; non2xx: number; errors: number; p99: number }> {
+async function load(port: number, connections = CONNECTIONS): Promise<{ rps: number; non2xx: number; errors: number; p99: number }> {
   const result = await autocannon({
     url: `http://127.0.0.1:${port}/connect/telemetry`,
-    connections: CONNECTIONS,
+    connections,
     duration: SECONDS,
     method: 'POST',
     headers: { 'content-type': 'application/json' },
@@ -69,22 +71,25 @@ async function load(port: number): Promise<{ rps: number; non2xx: number; errors
 
 const stop = (child: ChildProcess) => new Promise<void>((resolve) => (child.exitCode !== null ? resolve() : (child.once('exit', () => resolve()), child.kill('SIGTERM'))));
 
-async function fillFleet(path: string, instances: number): Promise<void> {
-  const storage = await openSqliteStorage(path);
-  const now = Date.now();
-  const random = seededRandom(42);
-  const categories = ['input', 'processor', 'processor', 'processor', 'output', 'cache'] as const;
-  let batch: Promise<unknown>[] = [];
-  for (let i = 0; i < instances; i++) {
-    // 20 components per instance from a long-tailed set of ~600 plugins.
-    const components = Array.from({ length: 20 }, () => ({ type: categories[Math.floor(random() * categories.length)]!, name: `plugin_${Math.floor(random() ** 2 * 100)}` }));
-    const report: Report = { id: randomUUID(), uptime: Math.floor(random() * 30 * 86_400), components, host: { numCpu: 4, goMaxProcs: 4, goArch: random() < 0.7 ? 'amd64' : 'arm64', goOS: 'linux' } };
-    batch.push(storage.store(report, now - Math.floor(random() * 29 * 86_400_000)));
-    if (batch.length === 5000) await Promise.all(batch.splice(0));
+/** Two collectors on one fresh PostgreSQL database, each loaded by half the connections at once. */
+async function twoPostgresCollectors() {
+  const pg = await benchPostgres(process.env['BENCH_PG_URL']);
+  if (!pg) return undefined;
+  try {
+    const url = await pg.database('ct_bench_ingest');
+    const collectors = await Promise.all([0, 1].map(() => startChild([BIN, 'collect', '--listen', '127.0.0.1:0', '--db', url, '--log-level', 'info'], /"port":(\d+)/, 'stderr')));
+    const results = await Promise.all(collectors.map((c) => load(c.port, Math.ceil(CONNECTIONS / 2))));
+    await Promise.all(collectors.map((c) => stop(c.child)));
+    return {
+      rps: results.reduce((sum, r) => sum + r.rps, 0),
+      each: results.map((r) => r.rps),
+      p99: Math.max(...results.map((r) => r.p99)),
+      non2xx: results.reduce((sum, r) => sum + r.non2xx, 0),
+      errors: results.reduce((sum, r) => sum + r.errors, 0),
+    };
+  } finally {
+    await pg.stop();
   }
-  await Promise.all(batch);
-  batch = [];
-  await storage.close();
 }
 
 async function main(): Promise<void> {
@@ -100,15 +105,7 @@ async function main(): Promise<void> {
     const collectorResult = await load(collector.port);
     await stop(collector.child);
 
-    const fleetDb = join(dir, 'fleet.db');
-    const fillStart = performance.now();
-    await fillFleet(fleetDb, REPORT_INSTANCES);
-    const fillMs = performance.now() - fillStart;
-    const reportStart = performance.now();
-    const report = spawnSync(process.execPath, [BIN, 'report', '--db', fleetDb, '--format', 'json', '--window', '30d'], { encoding: 'utf8', maxBuffer: 64 << 20 });
-    const reportMs = performance.now() - reportStart;
-    if (report.status !== 0) throw new Error(`report failed: ${report.stderr}`);
-    const analysed = JSON.parse(report.stdout) as { instances: number; plugins: unknown[]; pairs: unknown[] };
+    const postgres = await twoPostgresCollectors();
 
     const ratio = collectorResult.rps / bareResult.rps;
     const results = {
@@ -120,7 +117,7 @@ async function main(): Promise<void> {
       ratio,
       target: TARGET_RATIO,
       meetsTarget: ratio >= TARGET_RATIO,
-      report: { instances: analysed.instances, componentsPerInstance: 20, plugins: analysed.plugins.length, fillSeconds: fillMs / 1000, reportSeconds: reportMs / 1000 },
+      postgres: postgres ?? 'skipped: no PostgreSQL at hand',
     };
     writeFileSync(join(ROOT, 'bench', 'ingest-results.json'), `${JSON.stringify(results, null, 2)}\n`);
     const rows = [
@@ -130,12 +127,19 @@ async function main(): Promise<void> {
       ['ratio (target ≥ 0.25)', `${ratio.toFixed(2)} ${ratio >= TARGET_RATIO ? 'ok' : 'BELOW TARGET'}`],
       ['collector p99 latency (ms)', String(collectorResult.p99)],
       ['collector non-2xx / errors', `${collectorResult.non2xx} / ${collectorResult.errors}`],
-      [`report over ${analysed.instances} instances × 20 (s)`, (reportMs / 1000).toFixed(2)],
-      ['  (filling that database took, s)', (fillMs / 1000).toFixed(1)],
     ];
+    if (postgres) {
+      const pgRatio = postgres.rps / collectorResult.rps;
+      rows.push(
+        ['2 collects → one PostgreSQL (reports/s)', `${postgres.rps.toFixed(0)} (${postgres.each.map((r) => r.toFixed(0)).join(' + ')})`],
+        [`  against SQLite (target ≥ ${PG_TARGET_RATIO})`, `${pgRatio.toFixed(2)} ${pgRatio >= PG_TARGET_RATIO ? 'ok' : 'BELOW TARGET'}`],
+        ['  p99 latency (ms)', String(postgres.p99)],
+        ['  non-2xx / errors', `${postgres.non2xx} / ${postgres.errors}`],
+      );
+    } else rows.push(['2 collects → one PostgreSQL', 'skipped: no PostgreSQL at hand']);
     const width = Math.max(...rows.map((r) => r[0]!.length));
     process.stdout.write(`${rows.map(([a, b]) => `${a!.padEnd(width)}  ${b}`).join('\n')}\nwrote bench/ingest-results.json\n`);
-    if (ratio < TARGET_RATIO) process.exitCode = 1;
+    if (ratio < TARGET_RATIO || (postgres && postgres.rps / collectorResult.rps < PG_TARGET_RATIO)) process.exitCode = 1;
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -3,6 +3,7 @@
  * collector's code loads only when this command runs.
  */
 import type { Command } from 'commander';
+import type { CollectorUi } from '../collector/run-collector.ts';
 import type { CommandContext } from './cli-deps.ts';
 import type { RawCollectOptions } from './collector-options.ts';
 import { repeatable } from './flags.ts';
@@ -25,8 +26,18 @@ export function defineCollectCommand(program: Command, { deps, setExit }: Comman
     .option('--retain <duration>', 'prune reports older than this in the background (default: keep everything)')
     .option('--max-token-age <duration>', 'refuse signed reports issued (iat) longer ago than this', '24h')
     .option('--log-level <level>', 'fatal, error, warn, info, debug, trace or silent [CONNECT_TELEMETRY_LOG_LEVEL] (default: info)')
+    .option('--ui', 'also serve the dashboard (/ui/) and its JSON (/api/report) on the --listen address')
+    .option('--ui-listen <host:port>', 'serve the dashboard on this address of its own instead (implies --ui), e.g. 127.0.0.1:4301')
     .action(async (raw: RawCollectOptions) => {
-      const [{ resolveCollectOptions }, { runCollector }] = await Promise.all([import('./collector-options.ts'), import('../collector/run-collector.ts')]);
-      setExit(await runCollector(resolveCollectOptions(raw, deps.env), { log: deps.stderr, shutdown: deps.shutdown }));
+      const [o, { runCollector }] = await Promise.all([import('./collector-options.ts'), import('../collector/run-collector.ts')]);
+      const uiListen = raw.uiListen === undefined ? undefined : o.parseListen(raw.uiListen, 'ui-listen');
+      const ui = raw.ui || uiListen !== undefined ? await dashboard(uiListen) : undefined;
+      setExit(await runCollector({ ...o.resolveCollectOptions(raw, deps.env), ui }, { log: deps.stderr, shutdown: deps.shutdown }));
     });
+}
+
+/** The dashboard's routes over the collector's store; loaded only with --ui. */
+async function dashboard(listen: { host: string; port: number } | undefined): Promise<CollectorUi> {
+  const { createDashboardRoutes } = await import('../analysis/dashboard/dashboard-routes.ts');
+  return { routes: (storage) => createDashboardRoutes({ reader: storage, now: Date.now }), listen };
 }

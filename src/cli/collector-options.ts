@@ -38,6 +38,8 @@ export interface RawCollectOptions {
   retain?: string;
   maxTokenAge: string;
   logLevel?: string;
+  ui?: boolean;
+  uiListen?: string;
 }
 
 /** A duration that must be at least `least` ms. */
@@ -81,10 +83,10 @@ export function resolveDb(flag: string | undefined, env: Env): string {
 }
 
 /** `host:port`, `[v6]:port`; port 0 picks a free port. */
-export function parseListen(text: string): { host: string; port: number } {
+export function parseListen(text: string, flag = 'listen'): { host: string; port: number } {
   const match = /^(?:\[([^\]]+)\]|([^:]+)):(\d{1,5})$/.exec(text.trim());
   const port = Number(match?.[3]);
-  if (!match || port > 65535) throw new UserError(`--listen: "${text}" is not host:port (for example 127.0.0.1:4300, 0.0.0.0:4300 or [::1]:4300)`);
+  if (!match || port > 65535) throw new UserError(`--${flag}: "${text}" is not host:port (for example 127.0.0.1:4300, 0.0.0.0:4300 or [::1]:4300)`);
   return { host: match[1] ?? match[2] ?? '127.0.0.1', port };
 }
 

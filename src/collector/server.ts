@@ -42,8 +42,13 @@ export const READY_DEADLINE_MS = 2_000;
 /** Retry-After (s) while the database is unavailable: the sender waits, then tries again. */
 export const STORAGE_RETRY_AFTER_S = 30;
 
+/** Answers a request it knows (true), or leaves it to the collector (false). */
+export type ExtraRoutes = (req: IncomingMessage, res: ServerResponse) => boolean | Promise<boolean>;
+
 export interface CollectorDeps {
   storage: Storage;
+  /** More routes on the same address (the dashboard, when `collect --ui` puts it there). */
+  extraRoutes?: ExtraRoutes | undefined;
   jwt: JwtReader;
   logger: Logger;
   now: () => number;
@@ -108,7 +113,10 @@ export function createCollectorHandler(deps: CollectorDeps, hooks: HandlerHooks)
       if (req.method !== 'GET' && req.method !== 'HEAD') return answer(res, 405, 'use GET');
       return path === '/healthz' ? health(res, deps, hooks) : ready(res, deps, hooks, readiness);
     }
-    if (path !== REPORT_PATH) return answer(res, 404, `not found; reports go to POST ${REPORT_PATH}`);
+    if (path !== REPORT_PATH) {
+      if (deps.extraRoutes && (await deps.extraRoutes(req, res))) return;
+      return answer(res, 404, `not found; reports go to POST ${REPORT_PATH}`);
+    }
     if (req.method !== 'POST') return answer(res, 405, 'use POST', { allow: 'POST' });
     await receive(req, res);
   };

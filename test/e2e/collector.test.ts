@@ -94,6 +94,30 @@ describe('connect-telemetry collect and report (built binary)', () => {
     assert.match(missing.stderr, /required option '--older-than <duration>' not specified/);
   });
 
+  it('serves the dashboard only when asked, on its own address with --ui-listen', async (t) => {
+    const dir = tempDir(t);
+    const plain = await startCollect(t, ['--db', join(dir, 'a.db')]);
+    assert.equal((await fetch(`http://127.0.0.1:${plain.port}/ui/`)).status, 404);
+    plain.child.kill('SIGTERM');
+    await exited(plain.child);
+
+    const { child, port, stderr } = await startCollect(t, ['--db', join(dir, 'b.db'), '--ui-listen', '127.0.0.1:0']);
+    let match: RegExpExecArray | null = null;
+    for (let i = 0; i < 100 && !match; i++) {
+      match = /dashboard on http:\/\/127\.0\.0\.1:(\d+)\/ui\//.exec(stderr());
+      if (!match) await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    assert.ok(match, stderr());
+    const page = await fetch(`http://127.0.0.1:${match[1]}/ui/`);
+    assert.equal(page.status, 200);
+    assert.match(page.headers.get('content-security-policy') ?? '', /^default-src 'none'; script-src 'self'/);
+    assert.equal((await fetch(`http://127.0.0.1:${match[1]}/api/report?window=7d`)).status, 200);
+    // The report address does not serve it.
+    assert.equal((await fetch(`http://127.0.0.1:${port}/ui/`)).status, 404);
+    child.kill('SIGTERM');
+    assert.equal(await exited(child), 0);
+  });
+
   it('exits with 2 and says why for a bad flag', () => {
     const bad = spawnSync(process.execPath, [BIN, 'report', '--db', '/nonexistent/x.db', '--window', 'soon'], { encoding: 'utf8' });
     assert.equal(bad.status, 2);

@@ -7,7 +7,7 @@
  */
 import type pg from 'pg';
 import { BoundedCache } from './bounded-cache.ts';
-import { componentSetOf, hostKey, setHash, type ComponentSet, type Incoming } from './report-rows.ts';
+import { componentSetOf, hostKey, listedKey, setHash, type ComponentSet, type Incoming } from './report-rows.ts';
 import * as sql from './shared-sql.ts';
 import { inTransaction, type Exec } from './postgres-transaction.ts';
 import type { ReportHost } from '../validate-report.ts';
@@ -41,6 +41,8 @@ export interface BatchIds {
 
 export function postgresDictionaries() {
   const sets = new BoundedCache<number>(100_000);
+  // The same sets by the components as listed: the canonical form is worked out only for a list not seen lately.
+  const listedSets = new BoundedCache<number>(100_000);
   const hosts = new BoundedCache<number>(10_000);
   /**
    * `inOwnTransaction`: the pool to create new entries on, each in its own
@@ -51,9 +53,14 @@ export function postgresDictionaries() {
     const setIds: number[] = [];
     const hostIds: number[] = [];
     for (const { report } of items) {
-      const set = componentSetOf(report);
-      let setId = sets.get(set.key);
-      if (setId === undefined) sets.set(set.key, (setId = await create((e) => createSet(e, set, report.components.length))));
+      const listed = listedKey(report);
+      let setId = listedSets.get(listed);
+      if (setId === undefined) {
+        const set = componentSetOf(report);
+        setId = sets.get(set.key);
+        if (setId === undefined) sets.set(set.key, (setId = await create((e) => createSet(e, set, report.components.length))));
+        listedSets.set(listed, setId);
+      }
       const key = hostKey(report.host);
       let hostId = hosts.get(key);
       if (hostId === undefined) hosts.set(key, (hostId = await create((e) => createHost(e, key, report.host))));

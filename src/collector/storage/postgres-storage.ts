@@ -20,7 +20,7 @@ export { numberPlaceholders } from './postgres-transaction.ts';
 
 /** Most reports in one transaction, and transactions in flight at once per collector. */
 const MAX_BATCH = 1000;
-const MAX_IN_FLIGHT = 4;
+const MAX_IN_FLIGHT = 2;
 
 export async function openPostgresStorage(url: string, options: { maxConnections?: number } = {}): Promise<Storage> {
   const pool = new pg.Pool({ connectionString: url, max: options.maxConnections ?? 10 });

@@ -11,7 +11,7 @@
 import { activityKey, activityKeys, rollUp, type ActivityInput, type ActivityRow, type Span } from './activity-rollup.ts';
 import type { BatchIds } from './postgres-dictionaries.ts';
 import type { Exec } from './postgres-transaction.ts';
-import type { Incoming } from './report-rows.ts';
+import { latestPerInstance, type Incoming } from './report-rows.ts';
 import * as sql from './shared-sql.ts';
 
 const LATEST_AND_REPORTS = `WITH latest AS (
@@ -40,17 +40,6 @@ const WRITE_ACTIVITY = `WITH rows AS (
 INSERT INTO set_activity (${sql.COUNTER_COLUMNS})
 SELECT * FROM unnest(?::int[], ?::int[], ?::bigint[], ?::bigint[], ?::bigint[])
 ${sql.ADD_TO_COUNTER}`;
-
-/** One row per instance: its earliest and latest report in the batch (the later one wins a tie, as it would one by one). */
-function latestPerInstance(items: readonly Incoming[], ids: BatchIds) {
-  const byInstance = new Map<string, { first: number; at: number; uptime: number; hostId: number; setId: number }>();
-  items.forEach(({ report, receivedAt: at }, i) => {
-    const known = byInstance.get(report.id);
-    const entry = { first: Math.min(known?.first ?? at, at), at, uptime: report.uptime, hostId: ids.hostIds[i] as number, setId: ids.setIds[i] as number };
-    byInstance.set(report.id, known && known.at > at ? { ...known, first: entry.first } : entry);
-  });
-  return [...byInstance.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-}
 
 async function storeLatestAndReports(exec: Exec, items: readonly Incoming[], ids: BatchIds): Promise<Map<string, number>> {
   const latest = latestPerInstance(items, ids);

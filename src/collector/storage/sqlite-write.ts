@@ -9,7 +9,7 @@
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
 import { activityKey, activityKeys, rollUp, type ActivityInput, type ActivityRow, type Span } from './activity-rollup.ts';
 import { BoundedCache } from './bounded-cache.ts';
-import { componentSetOf, hostKey, setHash, type Incoming } from './report-rows.ts';
+import { componentSetOf, hostKey, latestPerInstance, listedKey, setHash, type Incoming } from './report-rows.ts';
 import * as sql from './shared-sql.ts';
 import type { Report, ReportHost } from '../validate-report.ts';
 
@@ -28,6 +28,7 @@ function dictionaries(db: DatabaseSync) {
   };
   const plugins = new BoundedCache<number>(CACHE_LIMITS.plugins);
   const sets = new BoundedCache<number>(CACHE_LIMITS.sets);
+  const listedSets = new BoundedCache<number>(CACHE_LIMITS.sets);
   const hosts = new BoundedCache<number>(CACHE_LIMITS.hosts);
   const idOf = (row: unknown): number => Number((row as { id: number }).id);
 
@@ -41,9 +42,15 @@ function dictionaries(db: DatabaseSync) {
     return id;
   };
   const setId = (report: Report): number => {
+    const listed = listedKey(report);
+    const known = listedSets.get(listed);
+    if (known !== undefined) return known;
     const set = componentSetOf(report);
     let id = sets.get(set.key);
-    if (id !== undefined) return id;
+    if (id !== undefined) {
+      listedSets.set(listed, id);
+      return id;
+    }
     const hash = setHash(set.key);
     const created = s.insertSet.get(hash, set.plugins.length, report.components.length);
     if (created === undefined) {
@@ -53,6 +60,7 @@ function dictionaries(db: DatabaseSync) {
       for (const p of set.plugins) s.insertSetPlugin.run(id, pluginId(p.type, p.name), p.occurrences);
     }
     sets.set(set.key, id);
+    listedSets.set(listed, id);
     return id;
   };
   const hostId = (host: ReportHost): number => {
@@ -65,7 +73,7 @@ function dictionaries(db: DatabaseSync) {
     return id;
   };
   // Ids cached during a transaction that rolled back may not exist.
-  const forget = () => [plugins, sets, hosts].forEach((cache) => cache.clear());
+  const forget = () => [plugins, sets, listedSets, hosts].forEach((cache) => cache.clear());
   return { pluginId, setId, hostId, forget };
 }
 
@@ -109,14 +117,18 @@ export function createSqliteWriter(db: DatabaseSync): SqliteWriter {
   const insertReport: StatementSync = db.prepare(`INSERT INTO reports (${sql.REPORT_COLUMNS}) VALUES (?, ?, ?, ?, ?)`);
 
   const write = (items: readonly Incoming[]) => {
-    const inputs: ActivityInput[] = [];
-    for (const { report, receivedAt: at } of items) {
-      const setId = ids.setId(report);
-      const hostId = ids.hostId(report.host);
-      const instance = Number((upsertInstance.get(report.id, at, at, report.uptime, hostId, setId) as { id: number }).id);
-      insertReport.run(instance, at, report.uptime, hostId, setId);
-      inputs.push({ instance, at, setId, uptime: report.uptime });
+    const setIds = items.map(({ report }) => ids.setId(report));
+    const hostIds = items.map(({ report }) => ids.hostId(report.host));
+    // Each instance's row once per batch (a bulk load sends many reports of one instance together).
+    const instances = new Map<string, number>();
+    for (const [id, l] of latestPerInstance(items, { setIds, hostIds })) {
+      instances.set(id, Number((upsertInstance.get(id, l.first, l.at, l.uptime, l.hostId, l.setId) as { id: number }).id));
     }
+    const inputs = items.map(({ report, receivedAt: at }, i): ActivityInput => {
+      const instance = instances.get(report.id) as number;
+      insertReport.run(instance, at, report.uptime, hostIds[i] as number, setIds[i] as number);
+      return { instance, at, setId: setIds[i] as number, uptime: report.uptime };
+    });
     rollUpBatch(inputs);
   };
   return {

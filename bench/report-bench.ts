@@ -1,0 +1,148 @@
+/**
+ * The report benchmark: `report --format json --trend` (the built binary, a
+ * process per run) over large fleets written through the stores' own write
+ * path, beside its floor measured in the same run: one plain scan of the
+ * same instances (bench/scan-floor.ts), also a process per run. Peak memory
+ * is each process's maxrss (bench/peak-rss.mjs).
+ *
+ * - BENCH_FLEET_INSTANCES (default 1,000,000) active instances on SQLite, one report each;
+ * - 10,000 instances with 3 reports each against the same fleet with
+ *   BENCH_HISTORY_REPORTS (default 720: hourly for 30 days) each;
+ * - BENCH_PG_FLEET_INSTANCES (default 200,000; 0 skips) on PostgreSQL, when
+ *   one is at hand (bench/postgres-server.ts).
+ *
+ * Run on its own with `npm run bench:report`; `npm run bench` runs it too.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { openPostgresStorage } from '../src/collector/storage/postgres-storage.ts';
+import { openSqliteStorage } from '../src/collector/storage/sqlite-storage.ts';
+import type { Storage } from '../src/collector/storage/storage.ts';
+import { DAY, DISTINCT_SETS, fillFleet, type FleetShape } from './fleet-data.ts';
+import type { BenchPostgres } from './postgres-server.ts';
+
+const ROOT = resolve(import.meta.dirname, '..');
+const BIN = join(ROOT, 'bin', 'connect-telemetry.js');
+const FLEET = Number(process.env['BENCH_FLEET_INSTANCES'] ?? 1_000_000);
+const HISTORY = Number(process.env['BENCH_HISTORY_REPORTS'] ?? 720);
+const PG_FLEET = Number(process.env['BENCH_PG_FLEET_INSTANCES'] ?? 200_000);
+const RUNS = Number(process.env['BENCH_REPORT_RUNS'] ?? 3);
+
+export interface ReportFigure {
+  figure: string;
+  value: number;
+  unit: string;
+  floor?: number;
+  ratio?: number;
+  target: string;
+  met: boolean;
+  runs: number[] | string;
+  floorRuns?: number[];
+  note?: string;
+}
+
+const median = (values: readonly number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted.length === 0 ? Number.NaN : ((sorted[(sorted.length - 1) >> 1] as number) + (sorted[sorted.length >> 1] as number)) / 2;
+};
+
+/** Runs a node process `runs` times; wall time (ms) and peak RSS (MB) of each. */
+function timed(args: string[], runs: number, work: string): { ms: number[]; mb: number[]; stdout: string } {
+  const ms: number[] = [];
+  const mb: number[] = [];
+  let stdout = '';
+  for (let i = 0; i < runs; i++) {
+    const rssFile = join(work, `rss-${process.pid}-${i}`);
+    const started = performance.now();
+    const result = spawnSync(process.execPath, ['--import', join(ROOT, 'bench', 'peak-rss.mjs'), ...args], { encoding: 'utf8', maxBuffer: 256 << 20, env: { ...process.env, BENCH_RSS_FILE: rssFile } });
+    ms.push(performance.now() - started);
+    if (result.status !== 0) throw new Error(`${args.join(' ')} failed: ${result.stderr}`);
+    mb.push(Number(readFileSync(rssFile, 'utf8')) / 1024);
+    stdout = result.stdout;
+  }
+  return { ms, mb, stdout };
+}
+
+async function fill(storage: Storage, shape: FleetShape, log: (m: string) => void, label: string): Promise<void> {
+  const started = performance.now();
+  const written = await fillFleet(storage, shape);
+  await storage.close();
+  const seconds = (performance.now() - started) / 1000;
+  log(`  ${label}: wrote ${written.toLocaleString('en')} reports in ${seconds.toFixed(0)} s (${(written / seconds).toFixed(0)} reports/s through the store's write path)`);
+}
+
+/** report over one database beside the plain scan of its instances; figures for both. */
+function reportBesideFloor(db: string, label: string, now: number, work: string, targetMs: number): ReportFigure[] {
+  const report = timed([BIN, 'report', '--db', db, '--format', 'json', '--trend', '--window', '30d'], RUNS, work);
+  const floor = timed([join(ROOT, 'bench', 'scan-floor.ts'), db, String(now - 30 * DAY), String(Date.now() + DAY)], RUNS, work);
+  const instances = (JSON.parse(report.stdout) as { instances: number }).instances;
+  const note = `${instances.toLocaleString('en')} active instances, ${DISTINCT_SETS} distinct component sets; floor: one plain scan of the same instances (bench/scan-floor.ts)`;
+  const ms = median(report.ms);
+  const mb = Math.max(...report.mb);
+  return [
+    { figure: `report over ${label}, time`, value: ms, unit: 'ms', floor: median(floor.ms), ratio: ms / median(floor.ms), target: `≤ ${targetMs} ms`, met: ms <= targetMs, runs: report.ms, floorRuns: floor.ms, note },
+    { figure: `report over ${label}, peak RSS`, value: mb, unit: 'MB', floor: Math.max(...floor.mb), target: '≤ 256 MB', met: mb <= 256, runs: report.mb, floorRuns: floor.mb },
+  ];
+}
+
+export async function reportFigures(pg: BenchPostgres | undefined, log: (m: string) => void): Promise<ReportFigure[]> {
+  const work = mkdtempSync(join(tmpdir(), 'ct-bench-report-'));
+  const now = Date.now();
+  const figures: ReportFigure[] = [];
+  try {
+    log(`report: ${FLEET.toLocaleString('en')} instances on SQLite`);
+    const big = join(work, 'fleet.db');
+    await fill(await openSqliteStorage(big), { instances: FLEET, reportsPerInstance: 1, spreadMs: 0, now, seed: 1 }, log, 'SQLite fleet');
+    figures.push(...reportBesideFloor(big, `${FLEET.toLocaleString('en')} instances (SQLite)`, now, work, 5000));
+    rmSync(big, { force: true });
+
+    log(`report: 10,000 instances × 3 reports against × ${HISTORY}`);
+    const times: Record<number, number[]> = {};
+    for (const reports of [3, HISTORY]) {
+      const db = join(work, `history-${reports}.db`);
+      await fill(await openSqliteStorage(db), { instances: 10_000, reportsPerInstance: reports, spreadMs: 30 * DAY - 2 * 3_600_000, now, seed: 2 }, log, `10,000 × ${reports}`);
+      times[reports] = timed([BIN, 'report', '--db', db, '--format', 'json', '--trend'], RUNS + 2, work).ms;
+    }
+    const few = median(times[3] ?? []);
+    const many = median(times[HISTORY] ?? []);
+    figures.push({
+      figure: `report over 10,000 instances × ${HISTORY} reports (floor: × 3)`,
+      value: many,
+      unit: 'ms',
+      floor: few,
+      ratio: many / few,
+      target: '≤ 1.25× (same cost within noise)',
+      met: many / few <= 1.25,
+      runs: times[HISTORY] ?? [],
+      floorRuns: times[3],
+      note: `the same instances and sets; ${HISTORY} reports each over 30 days against 3`,
+    });
+
+    if (pg && PG_FLEET > 0) {
+      log(`report: ${PG_FLEET.toLocaleString('en')} instances on PostgreSQL`);
+      const url = await pg.database('ct_bench_report');
+      await fill(await openPostgresStorage(url), { instances: PG_FLEET, reportsPerInstance: 1, spreadMs: 0, now, seed: 1 }, log, 'PostgreSQL fleet');
+      figures.push(...reportBesideFloor(url, `${PG_FLEET.toLocaleString('en')} instances (PostgreSQL)`, now, work, 5000));
+    } else {
+      log('report on PostgreSQL: skipped (no PostgreSQL at hand, or BENCH_PG_FLEET_INSTANCES=0)');
+    }
+    return figures;
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const { benchPostgres } = await import('./postgres-server.ts');
+  const pg = await benchPostgres(process.env['BENCH_PG_URL']);
+  try {
+    const figures = await reportFigures(pg, (m) => process.stderr.write(`${m}\n`));
+    for (const f of figures) {
+      process.stdout.write(`${f.figure}: ${f.value.toFixed(0)} ${f.unit}${f.floor === undefined ? '' : ` (floor ${f.floor.toFixed(0)} ${f.unit}${f.ratio === undefined ? '' : `, ${f.ratio.toFixed(2)}×`})`}; target ${f.target}: ${f.met ? 'met' : 'NOT MET'}\n`);
+    }
+  } finally {
+    await pg?.stop();
+  }
+}
