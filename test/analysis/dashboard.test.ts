@@ -85,10 +85,10 @@ describe('the dashboard (collect --ui)', () => {
 
     // Search and the category filter work on the table.
     await page.locator('#search').fill('kafka');
-    assert.deepEqual(await page.locator('#plugins tbody tr').evaluateAll((trs) => trs.map((tr) => (tr as HTMLElement).dataset['plugin'])), ['input/kafka', 'output/kafka']);
+    assert.deepEqual(await page.locator('#plugins tbody tr').evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-plugin'))), ['input/kafka', 'output/kafka']);
     await page.locator('#search').fill('');
     await page.locator('#category').selectOption('processor');
-    assert.deepEqual(await page.locator('#plugins tbody tr').evaluateAll((trs) => trs.map((tr) => (tr as HTMLElement).dataset['plugin'])), ['processor/mapping', 'processor/mutation']);
+    assert.deepEqual(await page.locator('#plugins tbody tr').evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-plugin'))), ['processor/mapping', 'processor/mutation']);
 
     assert.equal(await page.locator('#trends tbody tr').count(), 2);
     await page.locator('#category').selectOption('');
