@@ -12,6 +12,8 @@ import { join } from 'node:path';
 import pg from 'pg';
 
 export interface BenchPostgres {
+  /** The server's own database, for administration (and for other benchmark processes to reuse the server). */
+  serverUrl: string;
   /** A fresh, empty database on the server. */
   database(name: string): Promise<string>;
   stop(): Promise<void>;
@@ -67,6 +69,7 @@ export async function benchPostgres(given: string | undefined): Promise<BenchPos
     }
   };
   return {
+    serverUrl: server.url,
     async database(name) {
       await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
       await admin(`CREATE DATABASE ${name}`);

@@ -11,7 +11,10 @@
  * RSS (three times as many for the start), BENCH_SUMMARISE_RUNS (default 3)
  * those of each summarising figure, BENCH_SPACED_REWRITES (default 200) and
  * BENCH_REWRITES (default 5000) the numbers of config rewrites one at a time
- * and back to back, BENCH_IDLE_SECONDS (default 60) the steady idle CPU window.
+ * and back to back, BENCH_IDLE_SECONDS (default 60) the steady idle CPU window;
+ * BENCH_FLEET_INSTANCES, BENCH_HISTORY_REPORTS and BENCH_PG_FLEET_INSTANCES
+ * the report benchmark's fleets (bench/report-bench.ts), BENCH_PG_URL a
+ * PostgreSQL server to use instead of a throwaway one.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
@@ -21,6 +24,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { bundledCatalogue } from '../src/catalogue/load-catalogue.ts';
 import { generate } from './generate.ts';
 import { sidecarMemoryBudget } from './manifest-budget.ts';
+import { benchPostgres } from './postgres-server.ts';
+import { reportFigures } from './report-bench.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const BIN = join(ROOT, 'bin', 'connect-telemetry.js');
@@ -404,14 +409,24 @@ try {
     figures.push({ figure: `peak RSS in ${REWRITES} config rewrites against the manifests' memory limit`, value: peakKb / 1024, unit: 'MB', target: `≤ half of ${BUDGET.limit}`, met: peakKb / 1024 <= BUDGET.limitMiB / 2, runs: 'one run', note: 'deploy/kubernetes/: limits.memory of the connect-telemetry container; the other half is room for configs of megabytes' });
   }
 
-  // 7. The collector's ingestion benchmark, called as it is.
+  // 7. The collector's ingestion benchmark, called as it is, on one PostgreSQL
+  //    (started for the bench unless BENCH_PG_URL names one) that section 8 reuses.
+  const pg = await benchPostgres(process.env['BENCH_PG_URL']);
   let ingest: { status: number | null; output: string; seconds: number } | undefined;
   const ingestScript = join(ROOT, 'bench', 'ingest.ts');
   if (existsSync(ingestScript)) {
     log('collector ingestion bench (bench/ingest.ts)');
     const started = performance.now();
-    const result = spawnSync(NODE, [ingestScript], { cwd: ROOT, encoding: 'utf8', timeout: 60_000, maxBuffer: 8 << 20, env: { ...process.env, BENCH_SECONDS: process.env['BENCH_SECONDS'] ?? '5' } });
+    const env = { ...process.env, BENCH_SECONDS: process.env['BENCH_SECONDS'] ?? '5', ...(pg ? { BENCH_PG_URL: pg.serverUrl } : {}) };
+    const result = spawnSync(NODE, [ingestScript], { cwd: ROOT, encoding: 'utf8', timeout: 240_000, maxBuffer: 8 << 20, env });
     ingest = { status: result.status, output: `${result.stdout}${result.stderr}`.trim(), seconds: (performance.now() - started) / 1000 };
+  }
+
+  // 8. report over large fleets, beside one plain scan of the same instances (bench/report-bench.ts).
+  try {
+    figures.push(...(await reportFigures(pg, log)));
+  } finally {
+    await pg?.stop();
   }
 
   // -------------------------------------------------------------------------

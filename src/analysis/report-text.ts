@@ -19,7 +19,7 @@ export function describeFilters(analysis: Analysis): string {
   const parts = [`support ≥ ${percent(f.minSupport)}`, `confidence ≥ ${percent(f.minConfidence)}`];
   if (f.plugin) parts.unshift(`if ${refText(f.plugin)}`);
   if (f.then) parts.unshift(`then ${refText(f.then)}`);
-  else if (f.type) parts.unshift(`then a ${f.type}`);
+  else if (f.type) parts.unshift(`only ${f.type} on the then side`);
   if (f.limit > 0) parts.push(`top ${f.limit}`);
   if (!f.includeDefaults) parts.push("Connect's defaults left out");
   return parts.join(', ');
