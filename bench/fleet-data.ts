@@ -70,15 +70,19 @@ export async function fillFleet(storage: Storage, shape: FleetShape): Promise<nu
     { numCpu: 2, goMaxProcs: 2, goArch: 'amd64', goOS: 'windows' },
   ];
   const step = shape.reportsPerInstance > 1 ? shape.spreadMs / (shape.reportsPerInstance - 1) : 0;
+  // The instances first; then their reports round by round, oldest first, as
+  // a collector receives them (so the time index grows at its end, as in life).
+  const fleet = Array.from({ length: shape.instances }, (_, i) => ({
+    id: seededUuid(random),
+    components: pickSet(),
+    host: hosts[i % hosts.length] as Report['host'],
+    last: shape.now - Math.floor(random() * 3_600_000),
+    uptime: Math.floor(60 * 129_600 ** random()),
+  }));
   let pending: Promise<void>[] = [];
   let written = 0;
-  for (let i = 0; i < shape.instances; i++) {
-    const id = seededUuid(random);
-    const components = pickSet();
-    const host = hosts[i % hosts.length] as Report['host'];
-    const last = shape.now - Math.floor(random() * 3_600_000);
-    const uptime = Math.floor(60 * 129_600 ** random());
-    for (let n = shape.reportsPerInstance - 1; n >= 0; n--) {
+  for (let n = shape.reportsPerInstance - 1; n >= 0; n--) {
+    for (const { id, components, host, last, uptime } of fleet) {
       const at = last - Math.round(n * step);
       pending.push(storage.store({ id, uptime: Math.max(0, uptime - Math.round((n * step) / 1000)), components, host }, at));
       written++;
