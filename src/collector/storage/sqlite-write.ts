@@ -6,7 +6,7 @@
  * day and week rollups. node:sqlite is synchronous: a batch runs start to
  * commit without yielding, so no read on this connection sees it half done.
  */
-import type { DatabaseSync, StatementSync } from 'node:sqlite';
+import type { DatabaseSync } from 'node:sqlite';
 import { activityKey, activityKeys, rollUp, type ActivityInput, type ActivityRow, type Span } from './activity-rollup.ts';
 import { BoundedCache } from './bounded-cache.ts';
 import { componentSetOf, hostKey, latestPerInstance, listedKey, setHash, type Incoming } from './report-rows.ts';
@@ -77,30 +77,44 @@ function dictionaries(db: DatabaseSync) {
   return { pluginId, setId, hostId, forget };
 }
 
-function rollups(db: DatabaseSync) {
-  const select = db.prepare('SELECT set_id, uptime, first_at, last_at, reports FROM instance_activity WHERE span_days = ? AND day = ? AND instance = ?');
-  const replace = db.prepare(`INSERT INTO instance_activity (${sql.ACTIVITY_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ${sql.REPLACE_ACTIVITY}`);
-  const add = db.prepare(`INSERT INTO set_activity (${sql.COUNTER_COLUMNS}) VALUES (?, ?, ?, ?, ?) ${sql.ADD_TO_COUNTER}`);
-  return (inputs: ActivityInput[]) => {
-    const current = new Map<string, ActivityRow>();
-    for (const { span, day, instance } of activityKeys(inputs)) {
-      const row = select.get(span, day, instance) as Record<string, number> | undefined;
-      if (row === undefined) continue;
-      current.set(activityKey(span, day, instance), {
-        span: span as Span,
-        day,
-        instance,
-        setId: row['set_id'] as number,
-        uptime: row['uptime'] as number,
-        firstAt: row['first_at'] as number,
-        lastAt: row['last_at'] as number,
-        reports: row['reports'] as number,
-      });
-    }
-    const { rows, counters } = rollUp(inputs, current);
-    for (const r of rows) replace.run(r.span, r.day, r.instance, r.setId, r.uptime, r.firstAt, r.lastAt, r.reports);
-    for (const c of counters) add.run(c.span, c.day, c.setId, c.instances, c.reports);
+/** `value ->> 0, value ->> 1, …`: the columns of a JSON array row from json_each. */
+const fields = (n: number) => Array.from({ length: n }, (_, i) => `value ->> ${i}`).join(', ');
+
+/**
+ * Whole-batch statements: each takes the batch's rows as one JSON array and
+ * runs over json_each, so a batch is a handful of statements, not several
+ * per report. (`WHERE true` lets SQLite read the upsert after a SELECT.)
+ */
+function batchStatements(db: DatabaseSync) {
+  return {
+    latest: db.prepare(`INSERT INTO instances (${sql.INSTANCE_COLUMNS}) SELECT ${fields(6)} FROM json_each(?) WHERE true ${sql.KEEP_LATEST} RETURNING id, instance_id`),
+    reports: db.prepare(`INSERT INTO reports (${sql.REPORT_COLUMNS}) SELECT ${fields(5)} FROM json_each(?)`),
+    readActivity: db.prepare(`SELECT a.span_days, a.day, a.instance, a.set_id, a.uptime, a.first_at, a.last_at, a.reports
+      FROM json_each(?) k JOIN instance_activity a ON a.span_days = k.value ->> 0 AND a.day = k.value ->> 1 AND a.instance = k.value ->> 2`),
+    writeActivity: db.prepare(`INSERT INTO instance_activity (${sql.ACTIVITY_COLUMNS}) SELECT ${fields(8)} FROM json_each(?) WHERE true ${sql.REPLACE_ACTIVITY}`),
+    addCounters: db.prepare(`INSERT INTO set_activity (${sql.COUNTER_COLUMNS}) SELECT ${fields(5)} FROM json_each(?) WHERE true ${sql.ADD_TO_COUNTER}`),
   };
+}
+
+function rollUpBatch(s: ReturnType<typeof batchStatements>, inputs: readonly ActivityInput[]): void {
+  const keys = activityKeys(inputs).map((k) => [k.span, k.day, k.instance]);
+  const current = new Map<string, ActivityRow>();
+  for (const row of s.readActivity.all(JSON.stringify(keys)) as Record<string, number>[]) {
+    const r: ActivityRow = {
+      span: row['span_days'] as Span,
+      day: row['day'] as number,
+      instance: row['instance'] as number,
+      setId: row['set_id'] as number,
+      uptime: row['uptime'] as number,
+      firstAt: row['first_at'] as number,
+      lastAt: row['last_at'] as number,
+      reports: row['reports'] as number,
+    };
+    current.set(activityKey(r.span, r.day, r.instance), r);
+  }
+  const { rows, counters } = rollUp(inputs, current);
+  s.writeActivity.run(JSON.stringify(rows.map((r) => [r.span, r.day, r.instance, r.setId, r.uptime, r.firstAt, r.lastAt, r.reports])));
+  s.addCounters.run(JSON.stringify(counters.map((c) => [c.span, c.day, c.setId, c.instances, c.reports])));
 }
 
 export interface SqliteWriter {
@@ -112,24 +126,16 @@ export interface SqliteWriter {
 
 export function createSqliteWriter(db: DatabaseSync): SqliteWriter {
   const ids = dictionaries(db);
-  const rollUpBatch = rollups(db);
-  const upsertInstance: StatementSync = db.prepare(`INSERT INTO instances (${sql.INSTANCE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?) ${sql.KEEP_LATEST} RETURNING id`);
-  const insertReport: StatementSync = db.prepare(`INSERT INTO reports (${sql.REPORT_COLUMNS}) VALUES (?, ?, ?, ?, ?)`);
-
+  const s = batchStatements(db);
   const write = (items: readonly Incoming[]) => {
     const setIds = items.map(({ report }) => ids.setId(report));
     const hostIds = items.map(({ report }) => ids.hostId(report.host));
-    // Each instance's row once per batch (a bulk load sends many reports of one instance together).
-    const instances = new Map<string, number>();
-    for (const [id, l] of latestPerInstance(items, { setIds, hostIds })) {
-      instances.set(id, Number((upsertInstance.get(id, l.first, l.at, l.uptime, l.hostId, l.setId) as { id: number }).id));
-    }
-    const inputs = items.map(({ report, receivedAt: at }, i): ActivityInput => {
-      const instance = instances.get(report.id) as number;
-      insertReport.run(instance, at, report.uptime, hostIds[i] as number, setIds[i] as number);
-      return { instance, at, setId: setIds[i] as number, uptime: report.uptime };
-    });
-    rollUpBatch(inputs);
+    // Each instance's row once per batch, in instance order.
+    const latest = latestPerInstance(items, { setIds, hostIds }).map(([id, l]) => [id, l.first, l.at, l.uptime, l.hostId, l.setId]);
+    const instances = new Map((s.latest.all(JSON.stringify(latest)) as { id: number; instance_id: string }[]).map((row) => [row.instance_id, Number(row.id)]));
+    const inputs = items.map(({ report, receivedAt: at }, i): ActivityInput => ({ instance: instances.get(report.id) as number, at, setId: setIds[i] as number, uptime: report.uptime }));
+    s.reports.run(JSON.stringify(inputs.map((input, i) => [input.instance, input.at, input.uptime, hostIds[i], input.setId])));
+    rollUpBatch(s, inputs);
   };
   return {
     write,
