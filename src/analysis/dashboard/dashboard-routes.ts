@@ -25,6 +25,9 @@ const HEADERS = {
   'cache-control': 'no-store',
 };
 
+/** Most answers kept at once. */
+const MAX_KEPT = 64;
+
 export interface DashboardDeps {
   reader: FleetReader;
   now: () => number;
@@ -45,6 +48,8 @@ export function createDashboardRoutes(deps: DashboardDeps) {
     const kept = answers.get(key);
     if (kept && now - kept.at < cacheMs) return kept.json;
     for (const [k, v] of answers) if (now - v.at >= cacheMs) answers.delete(k);
+    // Many distinct queries at once: keep memory bounded rather than every answer.
+    if (answers.size >= MAX_KEPT) answers.clear();
     const json = (async () => formatJson(await analyse(deps.reader, readReportQuery(query, now))))();
     answers.set(key, { at: now, json });
     json.catch(() => answers.delete(key));
