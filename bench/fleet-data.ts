@@ -79,7 +79,7 @@ export async function fillFleet(storage: Storage, shape: FleetShape): Promise<nu
     last: shape.now - Math.floor(random() * 3_600_000),
     uptime: Math.floor(60 * 129_600 ** random()),
   }));
-  let pending: Promise<void>[] = [];
+  let pending: Promise<unknown>[] = [];
   let written = 0;
   for (let n = shape.reportsPerInstance - 1; n >= 0; n--) {
     for (const { id, components, host, last, uptime } of fleet) {

@@ -26,7 +26,7 @@ try {
   await storeHistory(storage, history);
   const collector = await startCollector(
     { host: '127.0.0.1', port: 0 },
-    { storage, jwt: createJwtReader([]), logger: createLogger('silent', { write: () => undefined }), now: Date.now, maxBodyBytes: 1 << 20, extraRoutes: createDashboardRoutes({ reader: storage, now: Date.now }) },
+    { storage, jwt: createJwtReader([]), logger: createLogger('silent', { write: () => undefined }), now: Date.now, maxBodyBytes: 1 << 20, known: bundledCatalogue(), extraRoutes: createDashboardRoutes({ reader: storage, now: Date.now }) },
   );
   const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] });
   try {

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { chromium } from 'playwright-core';
 import { createDashboardRoutes, DASHBOARD_CSP } from '../../src/analysis/dashboard/dashboard-routes.ts';
+import { bundledCatalogue } from '../../src/catalogue/load-catalogue.ts';
 import { startCollector } from '../../src/collector/server.ts';
 import { openSqliteStorage } from '../../src/collector/storage/sqlite-storage.ts';
 import { createJwtReader } from '../../src/collector/verify-jwt.ts';
@@ -46,7 +47,7 @@ describe('the dashboard (collect --ui)', () => {
     await storeFleet(storage, FLEET.map(([r, at]) => [r, at + shift]));
     const collector = await startCollector(
       { host: '127.0.0.1', port: 0 },
-      { storage, jwt: createJwtReader([]), logger: createLogger('silent', { write: () => undefined }), now: Date.now, maxBodyBytes: 1 << 20, extraRoutes: createDashboardRoutes({ reader: storage, now: Date.now }) },
+      { storage, jwt: createJwtReader([]), logger: createLogger('silent', { write: () => undefined }), now: Date.now, maxBodyBytes: 1 << 20, known: bundledCatalogue(), extraRoutes: createDashboardRoutes({ reader: storage, now: Date.now }) },
     );
     t.after(async () => {
       await collector.close();
@@ -105,7 +106,7 @@ describe('the dashboard (collect --ui)', () => {
     await storeFleet(storage);
     const collector = await startCollector(
       { host: '127.0.0.1', port: 0 },
-      { storage, jwt: createJwtReader([]), logger: createLogger('silent', { write: () => undefined }), now: () => NOW, maxBodyBytes: 1 << 20, extraRoutes: createDashboardRoutes({ reader: storage, now: () => NOW }) },
+      { storage, jwt: createJwtReader([]), logger: createLogger('silent', { write: () => undefined }), now: () => NOW, maxBodyBytes: 1 << 20, known: bundledCatalogue(), extraRoutes: createDashboardRoutes({ reader: storage, now: () => NOW }) },
     );
     t.after(async () => {
       await collector.close();

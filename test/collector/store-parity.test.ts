@@ -38,10 +38,10 @@ async function answers(t: TestContext, storage?: Storage): Promise<{ statuses: n
   const statuses: number[] = [];
   for (const [, body] of EDGES) statuses.push((await postReport(url, JSON.stringify(body))).status);
   const rows = await store.query(
-    `SELECT r.instance_id AS id, r.uptime AS uptime, r.num_cpu AS num_cpu, r.go_max_procs AS go_max_procs, r.go_arch AS go_arch, i.uptime AS latest_uptime,
-       (SELECT COUNT(*) FROM instance_components c WHERE c.instance = i.id) AS plugins,
-       (SELECT SUM(c.occurrences) FROM instance_components c WHERE c.instance = i.id) AS occurrences
-     FROM reports r JOIN instances i ON i.instance_id = r.instance_id ORDER BY r.instance_id`,
+    `SELECT i.instance_id AS id, r.uptime AS uptime, h.num_cpu AS num_cpu, h.go_max_procs AS go_max_procs, h.go_arch AS go_arch, i.uptime AS latest_uptime,
+       (SELECT COUNT(*) FROM set_plugins c WHERE c.set_id = i.set_id) AS plugins,
+       (SELECT SUM(c.occurrences) FROM set_plugins c WHERE c.set_id = i.set_id) AS occurrences
+     FROM reports r JOIN instances i ON i.id = r.instance JOIN hosts h ON h.id = r.host_id ORDER BY i.instance_id`,
   );
   // PostgreSQL returns BIGINT and SUM as strings; compare values, not driver types.
   return { statuses, rows: rows.map((row) => Object.fromEntries(Object.entries(row).map(([k, v]) => [k, v === null ? null : String(v)]))) };

@@ -26,7 +26,7 @@ async function storedIds(url: string): Promise<Set<string>> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
-    const { rows } = await client.query<{ instance_id: string }>('SELECT instance_id FROM reports');
+    const { rows } = await client.query<{ instance_id: string }>('SELECT i.instance_id FROM reports r JOIN instances i ON i.id = r.instance');
     return new Set(rows.map((row) => row.instance_id));
   } finally {
     await client.end();
@@ -144,7 +144,7 @@ describe('collectors sharing a PostgreSQL that fails', { timeout: 240_000 }, () 
 
     const client = new pg.Client({ connectionString: url });
     await client.connect();
-    const { rows } = await client.query<{ instance_id: string; n: string }>('SELECT instance_id, COUNT(*) AS n FROM reports GROUP BY instance_id ORDER BY instance_id');
+    const { rows } = await client.query<{ instance_id: string; n: string }>('SELECT i.instance_id, COUNT(*) AS n FROM reports r JOIN instances i ON i.id = r.instance GROUP BY i.instance_id ORDER BY i.instance_id');
     await client.end();
     assert.deepEqual(rows.map((row) => `${row.instance_id}×${row.n}`), ['10000000-0000-4000-8000-000000000001×1', '10000000-0000-4000-8000-000000000005×1']);
   });

@@ -14,7 +14,7 @@ describe('simulateHistory', () => {
     for (let i = 1; i < history.length; i++) assert.ok(history[i - 1]!.receivedAt <= history[i]!.receivedAt);
     const byInstance = new Map<string, number[]>();
     for (const { payload, receivedAt } of history) {
-      assert.ok(validateReport(payload).ok);
+      assert.ok(validateReport(payload, bundledCatalogue()).ok);
       assert.ok(receivedAt > NOW - 20 * DAY && receivedAt <= NOW);
       byInstance.set(payload.id, [...(byInstance.get(payload.id) ?? []), receivedAt]);
     }

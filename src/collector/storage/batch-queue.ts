@@ -9,21 +9,22 @@
  * arrived while the previous ones were in flight.
  */
 
-export interface BatchQueue<T> {
-  /** Resolves once the batch holding `item` is committed. */
-  push(item: T): Promise<void>;
+export interface BatchQueue<T, R> {
+  /** Resolves with the item's outcome once the batch holding it is committed. */
+  push(item: T): Promise<R>;
   /** Resolves once everything queued so far has been written (or failed). */
   drain(): Promise<void>;
 }
 
-interface Pending<T> {
+interface Pending<T, R> {
   item: T;
-  resolve: () => void;
+  resolve: (outcome: R) => void;
   reject: (error: unknown) => void;
 }
 
-export function createBatchQueue<T>(write: (items: T[]) => void | Promise<void>, options: { maxBatch: number; maxInFlight: number }): BatchQueue<T> {
-  let pending: Pending<T>[] = [];
+/** `write` returns one outcome per item, in order. */
+export function createBatchQueue<T, R>(write: (items: T[]) => R[] | Promise<R[]>, options: { maxBatch: number; maxInFlight: number }): BatchQueue<T, R> {
+  let pending: Pending<T, R>[] = [];
   let scheduled = false;
   let inFlight = 0;
   const idle: (() => void)[] = [];
@@ -31,11 +32,11 @@ export function createBatchQueue<T>(write: (items: T[]) => void | Promise<void>,
   const settle = () => {
     if (pending.length === 0 && inFlight === 0 && !scheduled) for (const done of idle.splice(0)) done();
   };
-  const run = async (batch: Pending<T>[]) => {
+  const run = async (batch: Pending<T, R>[]) => {
     inFlight++;
     try {
-      await write(batch.map((p) => p.item));
-      for (const p of batch) p.resolve();
+      const outcomes = await write(batch.map((p) => p.item));
+      batch.forEach((p, i) => p.resolve(outcomes[i] as R));
     } catch (error) {
       for (const p of batch) p.reject(error);
     } finally {
@@ -64,7 +65,7 @@ export function createBatchQueue<T>(write: (items: T[]) => void | Promise<void>,
 
   return {
     push(item) {
-      return new Promise<void>((resolve, reject) => {
+      return new Promise<R>((resolve, reject) => {
         pending.push({ item, resolve, reject });
         flushSoon();
       });

@@ -5,11 +5,11 @@
  * together, so no reader ever sees a set without them), which keeps the
  * batch's locks to instances, rollups and counters, taken in one order.
  */
-import type pg from 'pg';
-import { BoundedCache } from './bounded-cache.ts';
+import { LRUCache } from 'lru-cache';
+import type { PostgresPool } from './postgres-pool.ts';
 import { componentSetOf, hostKey, listedKey, setHash, type ComponentSet, type Incoming } from './report-rows.ts';
 import * as sql from './shared-sql.ts';
-import { inTransaction, type Exec } from './postgres-transaction.ts';
+import { execOn, type Exec } from './postgres-transaction.ts';
 import type { ReportHost } from '../validate-report.ts';
 
 const idOf = (rows: Record<string, unknown>[]): number | undefined => (rows[0] === undefined ? undefined : Number(rows[0]['id']));
@@ -40,16 +40,16 @@ export interface BatchIds {
 }
 
 export function postgresDictionaries() {
-  const sets = new BoundedCache<number>(100_000);
+  const sets = new LRUCache<string, number>({ max: 100_000 });
   // The same sets by the components as listed: the canonical form is worked out only for a list not seen lately.
-  const listedSets = new BoundedCache<number>(100_000);
-  const hosts = new BoundedCache<number>(10_000);
+  const listedSets = new LRUCache<string, number>({ max: 100_000 });
+  const hosts = new LRUCache<string, number>({ max: 10_000 });
   /**
-   * `inOwnTransaction`: the pool to create new entries on, each in its own
-   * transaction; without it they are created through `exec` (the migration's transaction).
+   * `pool`: where new entries are created, each in a transaction of its own;
+   * without it they are created through `exec` (the migration's transaction).
    */
-  return async (items: readonly Incoming[], exec: Exec, pool?: pg.Pool): Promise<BatchIds> => {
-    const create = <T>(work: (e: Exec) => Promise<T>) => (pool ? inTransaction(pool, work) : work(exec));
+  return async (items: readonly Incoming[], exec: Exec, pool?: PostgresPool): Promise<BatchIds> => {
+    const create = <T>(work: (e: Exec) => Promise<T>) => (pool ? pool.transaction((client) => work(execOn(client))) : work(exec));
     const setIds: number[] = [];
     const hostIds: number[] = [];
     for (const { report } of items) {

@@ -1,10 +1,11 @@
 /**
  * The PostgreSQL store's write path: a batch of reports in one transaction
- * of three statements, whatever the batch's size: (1) the latest report per
- * instance and every report, (2) the rollup rows the batch touches, read,
- * (3) the rollup rows and counters written. Concurrent writers (other
- * batches, other collectors) take their locks in one order: instances by
- * their id, then counters by period and set; an instance's rollup rows are
+ * of a few statements, whatever the batch's size: (0) the signed reports'
+ * tokens claimed (the replay guard), (1) the latest report per instance and
+ * every report, (2) the rollup rows the batch touches, read, (3) the rollup
+ * rows and counters written. Concurrent writers (other batches, other
+ * collectors) take their locks in one order: token digests, then instances
+ * by their id, then counters by period and set; an instance's rollup rows are
  * only written by the transaction holding that instance's row, so the rows
  * read in (2) are the committed ones.
  */
@@ -12,6 +13,7 @@ import { activityKey, activityKeys, rollUp, type ActivityInput, type ActivityRow
 import type { BatchIds } from './postgres-dictionaries.ts';
 import type { Exec } from './postgres-transaction.ts';
 import { latestPerInstance, type Incoming } from './report-rows.ts';
+import type { StoreOutcome } from './storage.ts';
 import * as sql from './shared-sql.ts';
 
 const LATEST_AND_REPORTS = `WITH latest AS (
@@ -79,8 +81,32 @@ async function readActivity(exec: Exec, inputs: readonly ActivityInput[]): Promi
   return current;
 }
 
-/** Writes a batch through `exec`, inside a transaction the caller holds. */
-export async function writePostgresBatch(exec: Exec, items: readonly Incoming[], ids: BatchIds): Promise<void> {
+// Digests sorted, so collectors claiming the same tokens lock them in one order; taken before any instance.
+const CLAIM_TOKENS = `INSERT INTO seen_tokens (digest, received_at, expires_at)
+SELECT * FROM unnest(?::text[], ?::bigint[], ?::bigint[]) ON CONFLICT (digest) DO NOTHING RETURNING digest`;
+
+/** Each item's fate: a signed report whose token was stored before (or earlier in this batch) is a replay. */
+async function claimTokens(exec: Exec, items: readonly Incoming[]): Promise<StoreOutcome[]> {
+  const first = new Map<string, number>();
+  items.forEach(({ token }, i) => token && !first.has(token.digest) && first.set(token.digest, i));
+  if (first.size === 0) return items.map(() => 'stored');
+  const digests = [...first.keys()].sort();
+  const at = (digest: string) => items[first.get(digest) as number] as Incoming;
+  const rows = await exec(CLAIM_TOKENS, [digests, digests.map((d) => at(d).receivedAt), digests.map((d) => at(d).token?.expiresAt ?? null)]);
+  const claimed = new Set(rows.map((row) => String(row['digest'])));
+  return items.map(({ token }, i) => (!token || (claimed.has(token.digest) && first.get(token.digest) === i) ? 'stored' : 'replay'));
+}
+
+/** Writes a batch through `exec`, inside a transaction the caller holds; one outcome per item. */
+export async function writePostgresBatch(exec: Exec, all: readonly Incoming[], allIds: BatchIds): Promise<StoreOutcome[]> {
+  const outcomes = await claimTokens(exec, all);
+  const keep = (_: unknown, i: number) => outcomes[i] === 'stored';
+  const items = all.filter(keep);
+  if (items.length > 0) await writeStored(exec, items, { setIds: allIds.setIds.filter(keep), hostIds: allIds.hostIds.filter(keep) });
+  return outcomes;
+}
+
+async function writeStored(exec: Exec, items: readonly Incoming[], ids: BatchIds): Promise<void> {
   const instanceIds = await storeLatestAndReports(exec, items, ids);
   const inputs = items.map(({ report, receivedAt }, i): ActivityInput => ({
     instance: instanceIds.get(report.id) as number,

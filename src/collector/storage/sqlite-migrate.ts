@@ -1,22 +1,24 @@
 /**
  * Creates the SQLite schema, or migrates an older one forward, in one
- * transaction (a crash midway leaves the database as it was). Version 2
- * replays every version 1 report through the write path, oldest first, so
- * the latest reports, sets and rollups come out exactly as if the reports
- * had arrived today; then the version 1 tables are dropped.
+ * transaction (a crash midway leaves the database as it was). Version 2 adds
+ * the replay guard. Version 3 replays every version 1 report through the
+ * write path, oldest first, so the latest reports, sets and rollups come out
+ * exactly as if the reports had arrived today; then the version 1 tables
+ * are dropped.
  */
 import type { DatabaseSync } from 'node:sqlite';
 import { SCHEMA_VERSION } from './report-rows.ts';
-import { DROP_V1, schemaV1, schemaV2, SQLITE, V1_REPORTS_PAGE } from './shared-sql.ts';
+import { DROP_V1, schemaV1, schemaV3, SEEN_TOKENS_MIGRATION, SQLITE, V1_REPORTS_PAGE } from './shared-sql.ts';
 import { createSqliteWriter } from './sqlite-write.ts';
 import type { Row } from './storage.ts';
 import { V1_PAGE, v1ReportOf } from './v1-reports.ts';
 
 const MIGRATIONS: readonly ((db: DatabaseSync) => void)[] = [
   (db) => db.exec(schemaV1(SQLITE)),
+  (db) => db.exec(SEEN_TOKENS_MIGRATION),
   (db) => {
     db.exec('DROP TABLE instance_components; DROP TABLE instances; DROP INDEX reports_received_at; ALTER TABLE reports RENAME TO reports_v1;');
-    db.exec(schemaV2(SQLITE));
+    db.exec(schemaV3(SQLITE));
     const writer = createSqliteWriter(db);
     const page = db.prepare(V1_REPORTS_PAGE);
     for (let after = 0; ; ) {

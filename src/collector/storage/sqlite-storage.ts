@@ -9,6 +9,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
+import { LRUCache } from 'lru-cache';
 import { createBatchQueue } from './batch-queue.ts';
 import { sharedReads } from './fleet-reads.ts';
 import { loadSqlite } from './quiet-sqlite.ts';
@@ -16,10 +17,13 @@ import type { Incoming } from './report-rows.ts';
 import { migrate } from './sqlite-migrate.ts';
 import { sqliteActiveInstances } from './sqlite-read.ts';
 import { createSqliteWriter } from './sqlite-write.ts';
-import type { Row, SqlValue, Storage } from './storage.ts';
+import { pruneInBatches, type PruneTarget } from './shared-sql.ts';
+import type { Row, SqlValue, Storage, StoreOutcome } from './storage.ts';
 
 /** Most reports committed in one transaction; bounds how long one commit blocks. */
 const MAX_BATCH = 2000;
+/** Prepared read statements kept. */
+const MAX_CACHED_STATEMENTS = 64;
 
 async function openDatabase(path: string): Promise<DatabaseSync> {
   const { DatabaseSync } = await loadSqlite();
@@ -38,13 +42,14 @@ export async function openSqliteStorage(path: string): Promise<Storage> {
     throw error;
   }
   const writer = createSqliteWriter(db);
-  const queue = createBatchQueue<Incoming>((items) => writer.commit(items), { maxBatch: MAX_BATCH, maxInFlight: 1 });
-  const statements = new Map<string, StatementSync>();
-  const query = async (sql: string, params: readonly SqlValue[] = []): Promise<Row[]> => {
+  const queue = createBatchQueue<Incoming, StoreOutcome>((items) => writer.commit(items), { maxBatch: MAX_BATCH, maxInFlight: 1 });
+  const statements = new LRUCache<string, StatementSync>({ max: MAX_CACHED_STATEMENTS });
+  const prepared = (sql: string) => {
     let statement = statements.get(sql);
     if (!statement) statements.set(sql, (statement = db.prepare(sql)));
-    return statement.all(...params) as Row[];
+    return statement;
   };
+  const query = async (sql: string, params: readonly SqlValue[] = []): Promise<Row[]> => prepared(sql).all(...params) as Row[];
   const activeInstances = sqliteActiveInstances(db);
   let closed = false;
   return {
@@ -52,10 +57,14 @@ export async function openSqliteStorage(path: string): Promise<Storage> {
     ...sharedReads(query),
     activeInstances: async (selection, edges) => activeInstances(selection, edges),
     query,
-    store(report, receivedAt) {
+    store(report, receivedAt, token) {
       if (closed) return Promise.reject(new Error('the store is closed'));
-      return queue.push({ report, receivedAt });
+      return queue.push({ report, receivedAt, token });
     },
+    async ping() {
+      prepared('SELECT 1').get();
+    },
+    prune: (request) => pruneInBatches(pruneTarget(db, prepared), request),
     async close() {
       if (closed) return;
       closed = true;
@@ -63,5 +72,36 @@ export async function openSqliteStorage(path: string): Promise<Storage> {
       statements.clear();
       db.close();
     },
+  };
+}
+
+/**
+ * The pruner's way into this store: each batch is one short IMMEDIATE
+ * transaction (statements run synchronously, so no report's commit can fall
+ * inside it), and between batches the event loop turns, so reports waiting
+ * to be committed go first.
+ */
+function pruneTarget(db: DatabaseSync, prepared: (sql: string) => StatementSync): PruneTarget {
+  return {
+    dialect: 'sqlite',
+    async transaction(work) {
+      db.exec('BEGIN IMMEDIATE');
+      try {
+        const result = await work(async (sql, params) => {
+          const statement = prepared(sql);
+          if (/\bRETURNING\b/i.test(sql)) {
+            const rows = statement.all(...params) as Row[];
+            return { changes: rows.length, rows };
+          }
+          return { changes: Number(statement.run(...params).changes), rows: [] };
+        });
+        db.exec('COMMIT');
+        return result;
+      } catch (error) {
+        db.exec('ROLLBACK');
+        throw error;
+      }
+    },
+    pause: () => new Promise((resolve) => setImmediate(resolve)),
   };
 }

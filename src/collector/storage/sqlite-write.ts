@@ -8,9 +8,10 @@
  */
 import type { DatabaseSync } from 'node:sqlite';
 import { activityKey, activityKeys, rollUp, type ActivityInput, type ActivityRow, type Span } from './activity-rollup.ts';
-import { BoundedCache } from './bounded-cache.ts';
+import { LRUCache } from 'lru-cache';
 import { componentSetOf, hostKey, latestPerInstance, listedKey, setHash, type Incoming } from './report-rows.ts';
 import * as sql from './shared-sql.ts';
+import type { StoreOutcome } from './storage.ts';
 import type { Report, ReportHost } from '../validate-report.ts';
 
 /** Ids remembered between batches; enough for any real fleet's sets, bounded against made-up ones. */
@@ -26,10 +27,10 @@ function dictionaries(db: DatabaseSync) {
     insertHost: db.prepare(sql.INSERT_HOST),
     selectHost: db.prepare(sql.SELECT_HOST),
   };
-  const plugins = new BoundedCache<number>(CACHE_LIMITS.plugins);
-  const sets = new BoundedCache<number>(CACHE_LIMITS.sets);
-  const listedSets = new BoundedCache<number>(CACHE_LIMITS.sets);
-  const hosts = new BoundedCache<number>(CACHE_LIMITS.hosts);
+  const plugins = new LRUCache<string, number>({ max: CACHE_LIMITS.plugins });
+  const sets = new LRUCache<string, number>({ max: CACHE_LIMITS.sets });
+  const listedSets = new LRUCache<string, number>({ max: CACHE_LIMITS.sets });
+  const hosts = new LRUCache<string, number>({ max: CACHE_LIMITS.hosts });
   const idOf = (row: unknown): number => Number((row as { id: number }).id);
 
   const pluginId = (type: string, name: string): number => {
@@ -118,16 +119,25 @@ function rollUpBatch(s: ReturnType<typeof batchStatements>, inputs: readonly Act
 }
 
 export interface SqliteWriter {
-  /** Writes a batch in one transaction; throws (having rolled back) if any of it fails. */
-  commit(items: readonly Incoming[]): void;
+  /** Writes a batch in one transaction; throws (having rolled back) if any of it fails. One outcome per item. */
+  commit(items: readonly Incoming[]): StoreOutcome[];
   /** Writes a batch inside a transaction the caller holds (the migration's). */
-  write(items: readonly Incoming[]): void;
+  write(items: readonly Incoming[]): StoreOutcome[];
 }
 
 export function createSqliteWriter(db: DatabaseSync): SqliteWriter {
   const ids = dictionaries(db);
   const s = batchStatements(db);
-  const write = (items: readonly Incoming[]) => {
+  const claimToken = db.prepare(sql.CLAIM_TOKEN_SQL);
+  // A signed report whose token was stored before (here or by another process) is a replay: nothing of it is written.
+  const claim = ({ token, receivedAt }: Incoming): StoreOutcome => (token && claimToken.run(token.digest, receivedAt, token.expiresAt).changes === 0 ? 'replay' : 'stored');
+  const write = (all: readonly Incoming[]): StoreOutcome[] => {
+    const outcomes = all.map(claim);
+    const items = all.filter((_, i) => outcomes[i] === 'stored');
+    if (items.length > 0) writeStored(items);
+    return outcomes;
+  };
+  const writeStored = (items: readonly Incoming[]) => {
     const setIds = items.map(({ report }) => ids.setId(report));
     const hostIds = items.map(({ report }) => ids.hostId(report.host));
     // Each instance's row once per batch, in instance order.
@@ -142,8 +152,9 @@ export function createSqliteWriter(db: DatabaseSync): SqliteWriter {
     commit(items) {
       db.exec('BEGIN IMMEDIATE');
       try {
-        write(items);
+        const outcomes = write(items);
         db.exec('COMMIT');
+        return outcomes;
       } catch (error) {
         db.exec('ROLLBACK');
         ids.forget();

@@ -4,9 +4,12 @@
  * columns. A row is validated as a report arriving from the network would be
  * before it is written again.
  */
-import { validateReport } from '../validate-report.ts';
+import { validateReport, type KnownPlugins } from '../validate-report.ts';
 import type { Row } from './storage.ts';
 import type { Incoming } from './report-rows.ts';
+
+/** Stored reports are replayed as they were stored, names and all: the migration changes no answer. */
+const AS_STORED: KnownPlugins = { has: () => true };
 
 /** Rows replayed per page: bounds the migration's memory whatever the table's size. */
 export const V1_PAGE = 5000;
@@ -26,7 +29,7 @@ export function v1ReportOf(row: Row): Incoming {
     components,
     hostInfo: { numCpu: orNull(row['num_cpu']), goMaxProcs: orNull(row['go_max_procs']), goArch: orNull(row['go_arch']), goOS: orNull(row['go_os']) },
   };
-  const validation = validateReport(body);
+  const validation = validateReport(body, AS_STORED);
   if (!validation.ok) throw new Error(`cannot migrate stored report ${String(row['id'])}: ${validation.reason}`);
   return { report: validation.report, receivedAt: Number(row['received_at']) };
 }

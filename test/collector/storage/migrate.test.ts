@@ -5,6 +5,7 @@ import { describe, it, type TestContext } from 'node:test';
 import pg from 'pg';
 import { analyse } from '../../../src/analysis/analyse.ts';
 import { openPostgresStorage } from '../../../src/collector/storage/postgres-storage.ts';
+import { SCHEMA_VERSION } from '../../../src/collector/storage/report-rows.ts';
 import { POSTGRES, schemaV1, SQLITE } from '../../../src/collector/storage/shared-sql.ts';
 import { openSqliteStorage } from '../../../src/collector/storage/sqlite-storage.ts';
 import type { Storage } from '../../../src/collector/storage/storage.ts';
@@ -25,7 +26,8 @@ async function assertFleetFigures(storage: Storage) {
   assert.deepEqual(a.fleet.daily.map((d) => d.instances), [1, 1, 1, 2, 1]);
   assert.equal(a.fleet.uptime.median, 7200);
   assert.equal(Number((await storage.query('SELECT COUNT(*) AS n FROM reports'))[0]?.['n']), FLEET.length);
-  assert.equal(Number((await storage.query('SELECT MAX(version) AS v FROM schema_version'))[0]?.['v']), 2);
+  assert.equal(Number((await storage.query('SELECT MAX(version) AS v FROM schema_version'))[0]?.['v']), SCHEMA_VERSION);
+  assert.equal(Number((await storage.query('SELECT COUNT(*) AS n FROM seen_tokens'))[0]?.['n']), 0);
 }
 
 describe('migrating a version 1 database', () => {
