@@ -52,17 +52,6 @@ export interface DaemonDeps {
 /** How long a config that failed to read is given to settle before the failure is logged. */
 const SETTLE_MS = 250;
 
-/**
- * Resolves when `signal` aborts. A long timer holds the event loop open
- * meanwhile: an abort listener alone would let the process exit.
- */
-export const untilAborted = (signal: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    if (signal.aborted) return resolve();
-    const keepAlive = setInterval(() => undefined, 2 ** 31 - 1);
-    signal.addEventListener('abort', () => (clearInterval(keepAlive), resolve()), { once: true });
-  });
-
 function countByCategory(summary: Summary): Record<string, number> {
   const counts: Record<string, number> = {};
   for (const component of allComponents(summary)) counts[component.category] = (counts[component.category] ?? 0) + 1;

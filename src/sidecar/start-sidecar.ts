@@ -11,12 +11,12 @@ import { randomUUID } from 'node:crypto';
 import { pino } from 'pino';
 import { loadCatalogue } from '../catalogue/load-catalogue.ts';
 import { withDefaultConfig } from '../config/find-default-config.ts';
-import { systemClock } from '../lib/clock.ts';
+import { systemClock, untilAborted } from '../lib/clock.ts';
 import { createLogger, type Logger, type LogLevel } from '../lib/logger.ts';
 import { readRsaPrivateKey } from '../lib/private-key.ts';
 import { USER_AGENT } from '../lib/version.ts';
 import { watchConfig } from './config-watcher.ts';
-import { runDaemon, untilAborted, type DaemonDeps, type DaemonSettings } from './daemon.ts';
+import { runDaemon, type DaemonDeps, type DaemonSettings } from './daemon.ts';
 import { endpointPathWarning, parseEndpoint } from './send/endpoint.ts';
 import { readHostInfo } from './send/host-info.ts';
 import { buildAgent } from './send/http-agent.ts';
@@ -77,7 +77,7 @@ export async function startSidecar(options: SidecarOptions, edge: SidecarEdge): 
       : undefined;
   if (idleBecause) {
     logger[idleBecause.level](idleBecause.reason ? { reason: idleBecause.reason } : {}, idleBecause.message);
-    await untilAborted(edge.shutdown);
+    await untilAborted(systemClock, edge.shutdown);
     return 0;
   }
   const settings = await daemonSettings(options, edge.cwd, logger);

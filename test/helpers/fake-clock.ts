@@ -1,12 +1,12 @@
-import type { Clock } from '../../src/lib/clock.ts';
+import { sleepWith, type CancelTimer, type Clock } from '../../src/lib/clock.ts';
 
 /**
- * A clock that moves only when told. Sleepers wake when `advance` passes
- * their instant, so schedules run in microseconds of real time.
+ * A clock that moves only when told. Timers fire, and sleepers wake, when
+ * `advance` passes their instant, so schedules run in microseconds of real time.
  */
 export class FakeClock implements Clock {
   private current: number;
-  private sleepers: { until: number; wake: () => void }[] = [];
+  private timers: { until: number; fire: () => void }[] = [];
   /** Every sleep requested, in ms, for assertions. */
   readonly sleeps: number[] = [];
 
@@ -18,36 +18,37 @@ export class FakeClock implements Clock {
     return this.current;
   }
 
-  sleep(ms: number, signal?: AbortSignal): Promise<void> {
-    this.sleeps.push(ms);
-    return new Promise((resolve) => {
-      if (signal?.aborted) return resolve();
-      const sleeper = { until: this.current + ms, wake: resolve };
-      this.sleepers.push(sleeper);
-      signal?.addEventListener('abort', () => {
-        this.sleepers = this.sleepers.filter((s) => s !== sleeper);
-        resolve();
-      }, { once: true });
-    });
+  after(ms: number, fn: () => void): CancelTimer {
+    const timer = { until: this.current + Math.max(0, ms), fire: fn };
+    this.timers.push(timer);
+    return () => {
+      this.timers = this.timers.filter((t) => t !== timer);
+    };
   }
 
-  /** Moves time forward, waking sleepers in order and letting their work run. */
+  sleep(ms: number, signal?: AbortSignal): Promise<void> {
+    this.sleeps.push(ms);
+    return sleepWith(this, ms, signal);
+  }
+
+  /** Moves time forward, firing timers in order and letting their work run. */
   async advance(ms: number): Promise<void> {
     const target = this.current + ms;
     for (;;) {
       await settle();
-      const next = this.sleepers.filter((s) => s.until <= target).sort((a, b) => a.until - b.until)[0];
+      const next = this.timers.filter((t) => t.until <= target).sort((a, b) => a.until - b.until)[0];
       if (!next) break;
       this.current = Math.max(this.current, next.until);
-      this.sleepers = this.sleepers.filter((s) => s !== next);
-      next.wake();
+      this.timers = this.timers.filter((t) => t !== next);
+      next.fire();
     }
     this.current = target;
     await settle();
   }
 
+  /** Timers and sleepers still waiting. */
   get pending(): number {
-    return this.sleepers.length;
+    return this.timers.length;
   }
 }
 

@@ -91,19 +91,19 @@ function describeNetworkError(error: unknown, endpoint: URL): { message: string;
 
 /**
  * One attempt's abort signal: aborts on shutdown or when the time limit
- * passes. Built by hand and torn down after each attempt: AbortSignal.any()
- * with the daemon's long-lived shutdown signal keeps every attempt's signal
- * alive (about 2 KB each, for good), and AbortSignal.timeout() keeps its timer
- * until it fires.
+ * passes on the injected clock. Built by hand and torn down after each
+ * attempt: AbortSignal.any() with the daemon's long-lived shutdown signal
+ * keeps every attempt's signal alive (about 2 KB each, for good), and
+ * AbortSignal.timeout() keeps its timer until it fires.
  */
-function attemptSignal(shutdown: AbortSignal, timeoutMs: number) {
+function attemptSignal(shutdown: AbortSignal, timeoutMs: number, clock: Clock) {
   const controller = new AbortController();
   const state = { timedOut: false };
   const onShutdown = () => controller.abort(shutdown.reason);
-  const timer = setTimeout(() => {
+  const cancelTimer = clock.after(timeoutMs, () => {
     state.timedOut = true;
     controller.abort(new DOMException('The attempt timed out', 'TimeoutError'));
-  }, timeoutMs);
+  });
   if (shutdown.aborted) onShutdown();
   else shutdown.addEventListener('abort', onShutdown, { once: true });
   return {
@@ -112,14 +112,14 @@ function attemptSignal(shutdown: AbortSignal, timeoutMs: number) {
       return state.timedOut;
     },
     dispose() {
-      clearTimeout(timer);
+      cancelTimer();
       shutdown.removeEventListener('abort', onShutdown);
     },
   };
 }
 
 async function attempt(body: EncodedBody, settings: SendSettings, deps: SendDeps, signal: AbortSignal): Promise<AttemptResult> {
-  const limit = attemptSignal(signal, settings.timeoutMs);
+  const limit = attemptSignal(signal, settings.timeoutMs, deps.clock);
   try {
     return await attemptWithin(body, settings, deps, signal, limit);
   } finally {

@@ -159,11 +159,19 @@ describe('sendReport', () => {
     const clock = new FakeClock();
     const hanging: FetchLike = (_url, init) =>
       new Promise((_resolve, reject) => init.signal.addEventListener('abort', () => reject(new Error('aborted'))));
-    // AbortSignal.timeout does not hold the event loop open; a real socket would.
-    const keepAlive = setInterval(() => undefined, 1000);
-    const result = await sendReport(body, { ...settings, timeoutMs: 20, deadline: clock.now() }, { fetch: hanging, clock, random: () => 0 }, new AbortController().signal);
-    clearInterval(keepAlive);
+    const pending = sendReport(body, { ...settings, timeoutMs: 20, deadline: clock.now() }, { fetch: hanging, clock, random: () => 0 }, new AbortController().signal);
+    let settled = false;
+    void pending.then(() => (settled = true));
+    await clock.advance(19);
+    assert.equal(settled, false, 'still waiting 1 ms before the time limit');
+    await clock.advance(1);
+    const result = await pending;
     assert.equal(result.outcome, 'failed');
     assert.match(result.error ?? '', /no answer from telemetry\.example within 20 ms/);
+  });
+
+  it('cancels the time limit of an attempt that was answered', async () => {
+    const { clock } = await run([{ status: 204 }]);
+    assert.equal(clock.pending, 0, 'no timer left behind');
   });
 });
