@@ -61,7 +61,7 @@ function countByCategory(summary: Summary): Record<string, number> {
 export async function runDaemon(settings: DaemonSettings, deps: DaemonDeps): Promise<void> {
   const { logger, clock, shutdown } = deps;
   const store = await StateStore.open(settings.stateDir, {
-    now: () => clock.now(),
+    clock,
     randomId: deps.randomId,
     warn: (message, fields) => logger.warn(fields ?? {}, message),
     ...(deps.stateFs ? { fs: deps.stateFs } : {}),

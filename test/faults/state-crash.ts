@@ -9,6 +9,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
+import { systemClock } from '../../src/lib/clock.ts';
 import { parseState, STATE_FILE_NAME } from '../../src/sidecar/state/state.ts';
 import { StateStore } from '../../src/sidecar/state/state-store.ts';
 
@@ -72,7 +73,7 @@ export async function crashTest(dir: string, kills: number, seed: number): Promi
     assert.deepEqual(readdirSync(dir).filter((name) => name.includes('.corrupt-')), [], `kill ${i}: a state file was set aside as corrupt`);
   }
   // One clean start after the last kill, as a restarted daemon would make.
-  const store = await StateStore.open(dir, { now: Date.now, randomId: randomUUID, warn: (message) => figures.warnings.push(message) });
+  const store = await StateStore.open(dir, { clock: systemClock, randomId: randomUUID, warn: (message) => figures.warnings.push(message) });
   assert.equal(store.state.instanceId, instanceId, 'a clean start keeps the instance ID');
   await store.close();
   figures.leftoverFiles = readdirSync(dir).filter((name) => name !== STATE_FILE_NAME && name !== 'state.lock');

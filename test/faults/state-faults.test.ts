@@ -6,6 +6,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { systemClock } from '../../src/lib/clock.ts';
 import { chmodSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
@@ -21,7 +22,7 @@ interface Opened {
 
 async function open(dir: string, extra: { fs?: StateFs; pid?: number } = {}): Promise<Opened> {
   const warnings: string[] = [];
-  const store = await StateStore.open(dir, { now: Date.now, randomId: randomUUID, warn: (m) => void warnings.push(m), ...extra });
+  const store = await StateStore.open(dir, { clock: systemClock, randomId: randomUUID, warn: (m) => void warnings.push(m), ...extra });
   return { store, warnings };
 }
 

@@ -1,30 +1,24 @@
 /**
- * The state directory on disk: an atomic, 0600 state file in a 0700 directory,
- * guarded by a lock so two daemons never share one identity. Failures to
- * write never stop the daemon: it carries on with the identity in memory.
+ * The identity file on disk: an atomic, 0600 state file in a 0700 directory,
+ * loaded (or created) once the directory's lock is held, so two daemons never
+ * share one identity. Failures to write never stop the daemon: it carries on
+ * with the identity in memory.
  */
-import { hostname } from 'node:os';
 import { join } from 'node:path';
 import * as nodeFs from 'node:fs/promises';
 import writeFileAtomic from 'write-file-atomic';
-import { UserError, errorCode, errorMessage } from '../../lib/errors.ts';
+import type { Clock } from '../../lib/clock.ts';
+import { errorCode, errorMessage } from '../../lib/errors.ts';
 import { newState, parseState, serialiseState, STATE_FILE_NAME, type State } from './state.ts';
+import { StateLock, type LockFs } from './state-lock.ts';
 
-export const LOCK_FILE_NAME = 'state.lock';
-/** The lock holder touches the lock this often, so a lock left by a dead host can be recognised. */
-export const LOCK_HEARTBEAT_MS = 60_000;
-const LOCK_STALE_MS = 3 * LOCK_HEARTBEAT_MS;
+export { LOCK_FILE_NAME, LOCK_HEARTBEAT_MS } from './state-lock.ts';
 
-/** The filesystem calls the store makes; tests pass a faulty one (ENOSPC, EROFS). */
-export interface StateFs {
+/** The filesystem calls the store and its lock make; tests pass a faulty one (ENOSPC, EROFS). */
+export interface StateFs extends LockFs {
   mkdir(path: string, options: { recursive: true; mode: number }): Promise<unknown>;
-  readFile(path: string, encoding: 'utf8'): Promise<string>;
   writeFileAtomic(path: string, data: string, options: { mode: number; fsync: boolean }): Promise<void>;
   rename(from: string, to: string): Promise<void>;
-  writeFileExclusive(path: string, data: string): Promise<void>;
-  unlink(path: string): Promise<void>;
-  utimes(path: string, atime: Date, mtime: Date): Promise<void>;
-  stat(path: string): Promise<{ mtimeMs: number }>;
   /** Lists a directory; without it, temporary files left by a killed write are not cleaned up. */
   readdir?(path: string): Promise<string[]>;
   /** Sets a mode; without it, a directory that already existed keeps its modes. */
@@ -49,27 +43,13 @@ const TEMP_STATE_FILE = /^state\.json\.\d+$/;
 
 export interface StoreDeps {
   fs?: StateFs;
-  now: () => number;
+  clock: Clock;
   randomId: () => string;
   /** Tells whether a process of this host is alive (process.kill(pid, 0)). */
   isAlive?: (pid: number) => boolean;
   pid?: number;
   host?: string;
   warn: (message: string, fields?: Record<string, unknown>) => void;
-}
-
-interface LockInfo {
-  pid: number;
-  host: string;
-}
-
-function defaultIsAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return errorCode(error) === 'EPERM';
-  }
 }
 
 const cannotWrite = (error: unknown) =>
@@ -93,8 +73,7 @@ export class StateStore {
   persistent: boolean;
   state: State;
   private readonly deps: StoreDeps & { fs: StateFs };
-  private lockHeld = false;
-  private heartbeat: NodeJS.Timeout | undefined;
+  private lock: StateLock | undefined;
 
   private constructor(dir: string, state: State, persistent: boolean, deps: StoreDeps & { fs: StateFs }) {
     this.dir = dir;
@@ -110,7 +89,7 @@ export class StateStore {
   /** Locks the directory and loads (or creates) the identity. */
   static async open(dir: string, storeDeps: StoreDeps): Promise<StateStore> {
     const deps = { ...storeDeps, fs: storeDeps.fs ?? realStateFs };
-    const store = new StateStore(dir, newState(deps.randomId(), deps.now()), true, deps);
+    const store = new StateStore(dir, newState(deps.randomId(), deps.clock.now()), true, deps);
     try {
       await deps.fs.mkdir(dir, { recursive: true, mode: 0o700 });
     } catch (error) {
@@ -121,8 +100,8 @@ export class StateStore {
     // (a mounted volume, a directory made by hand) is tightened too, where
     // this user may. The file itself is 0600 either way.
     await deps.fs.chmod?.(dir, 0o700).catch(() => undefined);
-    const locked = await store.acquireLock();
-    if (locked !== true) {
+    const locked = await StateLock.acquire(dir, deps);
+    if (!(locked instanceof StateLock)) {
       if (locked.code === 'EROFS' && (await store.loadReadOnly())) {
         // A read-only volume cannot be shared by a writer: its identity is
         // this instance's, and it is used as it is.
@@ -136,6 +115,7 @@ export class StateStore {
       }
       return store;
     }
+    store.lock = locked;
     await store.removeTempFiles();
     await store.load();
     return store;
@@ -144,66 +124,6 @@ export class StateStore {
   private goInMemory(reason: string): void {
     this.persistent = false;
     this.deps.warn(`${reason}; running with an in-memory instance ID that will not survive a restart`, { stateDir: this.dir });
-  }
-
-  /** True once the lock is ours; the error when the directory cannot take a lock at all. */
-  private async acquireLock(): Promise<true | { code: string | undefined; message: string }> {
-    const lockPath = join(this.dir, LOCK_FILE_NAME);
-    const pid = this.deps.pid ?? process.pid;
-    const host = this.deps.host ?? hostname();
-    const mine = JSON.stringify({ pid, host, since: new Date(this.deps.now()).toISOString() });
-    for (let attempt = 0; attempt < 3; attempt++) {
-      try {
-        await this.deps.fs.writeFileExclusive(lockPath, mine);
-        this.lockHeld = true;
-        this.startHeartbeat(lockPath);
-        return true;
-      } catch (error) {
-        if (errorCode(error) !== 'EEXIST') return { code: errorCode(error), message: errorMessage(error) };
-      }
-      const holder = await this.readLock(lockPath);
-      if (holder && !(await this.isStale(lockPath, holder, pid, host))) {
-        throw new UserError(
-          `another connect-telemetry (pid ${holder.pid} on ${holder.host}) is using the state directory ${this.dir}; ` +
-            'give each daemon its own --state-dir',
-          { exitCode: 3 },
-        );
-      }
-      // A lock left by a process that is gone: take it over.
-      await this.deps.fs.unlink(lockPath).catch(() => undefined);
-    }
-    throw new UserError(`could not lock the state directory ${this.dir}: another process keeps taking the lock`, { exitCode: 3 });
-  }
-
-  private async readLock(lockPath: string): Promise<LockInfo | undefined> {
-    try {
-      const json = JSON.parse(await this.deps.fs.readFile(lockPath, 'utf8')) as Partial<LockInfo>;
-      return typeof json.pid === 'number' && typeof json.host === 'string' ? { pid: json.pid, host: json.host } : undefined;
-    } catch {
-      return undefined; // unreadable or half-written: treated as stale
-    }
-  }
-
-  private async isStale(lockPath: string, holder: LockInfo, pid: number, host: string): Promise<boolean> {
-    if (holder.host === host) {
-      // Same host: the holder is gone, or it is our own PID from a previous
-      // life (a restarted container is PID 1 again).
-      return holder.pid === pid || !(this.deps.isAlive ?? defaultIsAlive)(holder.pid);
-    }
-    try {
-      const { mtimeMs } = await this.deps.fs.stat(lockPath);
-      return this.deps.now() - mtimeMs > LOCK_STALE_MS;
-    } catch {
-      return true;
-    }
-  }
-
-  private startHeartbeat(lockPath: string): void {
-    this.heartbeat = setInterval(() => {
-      const now = new Date(this.deps.now());
-      this.deps.fs.utimes(lockPath, now, now).catch(() => undefined);
-    }, LOCK_HEARTBEAT_MS);
-    this.heartbeat.unref();
   }
 
   /**
@@ -263,7 +183,7 @@ export class StateStore {
 
   /** Keeps a bad state file for inspection instead of deleting it. */
   private async setAside(path: string, reason: string): Promise<void> {
-    const aside = `${path}.corrupt-${new Date(this.deps.now()).toISOString().replace(/[:.]/g, '-')}`;
+    const aside = `${path}.corrupt-${new Date(this.deps.clock.now()).toISOString().replace(/[:.]/g, '-')}`;
     try {
       await this.deps.fs.rename(path, aside);
       this.deps.warn(`${reason}; moved it to ${aside} and created a fresh instance ID`, { stateDir: this.dir });
@@ -290,10 +210,6 @@ export class StateStore {
   }
 
   async close(): Promise<void> {
-    if (this.heartbeat) clearInterval(this.heartbeat);
-    if (this.lockHeld) {
-      this.lockHeld = false;
-      await this.deps.fs.unlink(join(this.dir, LOCK_FILE_NAME)).catch(() => undefined);
-    }
+    await this.lock?.release();
   }
 }

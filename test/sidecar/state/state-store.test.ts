@@ -5,10 +5,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { StateStore, peekState } from '../../../src/sidecar/state/state-store.ts';
 import { UserError } from '../../../src/lib/errors.ts';
+import { FakeClock } from '../../helpers/fake-clock.ts';
 
 let counter = 0;
 const ids = () => `2f1d3a4b-5c6d-4e7f-8a9b-${String(++counter).padStart(12, '0')}`;
-const deps = (warnings: string[] = []) => ({ now: () => Date.UTC(2026, 0, 1), randomId: ids, warn: (m: string) => void warnings.push(m) });
+const deps = (warnings: string[] = []) => ({ clock: new FakeClock(Date.UTC(2026, 0, 1)), randomId: ids, warn: (m: string) => void warnings.push(m) });
 
 describe('StateStore', () => {
   it('creates an identity in a 0700 directory with a 0600 file, and keeps it across a restart', async () => {
@@ -18,7 +19,7 @@ describe('StateStore', () => {
     await first.close();
     assert.equal(statSync(dir).mode & 0o777, 0o700);
     assert.equal(statSync(join(dir, 'state.json')).mode & 0o777, 0o600);
-    const second = await StateStore.open(dir, { ...deps(), now: () => Date.UTC(2027, 0, 1) });
+    const second = await StateStore.open(dir, { ...deps(), clock: new FakeClock(Date.UTC(2027, 0, 1)) });
     assert.equal(second.state.instanceId, id);
     assert.equal(second.state.firstStartedAt, Date.UTC(2026, 0, 1));
     await second.close();
