@@ -7,11 +7,12 @@
  * and an atomic rename replaces the file's inode, both of which a watch on the
  * file itself misses) and the streams directories. A slow stat-based check
  * backs it up on filesystems that send no events, and notices a config that
- * did not exist yet at start.
+ * did not exist yet at start (stat-poller.ts). Timers go through the clock.
  */
-import { readdir, stat } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { dirname } from 'node:path';
 import { watch, type FSWatcher } from 'chokidar';
+import type { CancelTimer, Clock } from '../lib/clock.ts';
+import { pollForChanges } from './stat-poller.ts';
 
 export interface WatchTargets {
   files: readonly string[];
@@ -23,59 +24,26 @@ export interface ConfigWatcher {
 }
 
 export interface WatchOptions {
+  clock: Clock;
   onChange: () => void;
   pollIntervalMs: number;
   debounceMs?: number;
   onError?: (error: unknown) => void;
 }
 
-/** A cheap fingerprint of the targets: inode, size and mtime of each file (following symlinks). */
-export async function fingerprint(targets: WatchTargets): Promise<string> {
-  const parts: string[] = [];
-  const describe = async (path: string) => {
-    try {
-      const info = await stat(path);
-      parts.push(`${path}:${info.ino}:${info.size}:${info.mtimeMs}`);
-    } catch {
-      parts.push(`${path}:missing`);
-    }
-  };
-  for (const file of targets.files) await describe(file);
-  for (const dir of targets.directories) {
-    const pending = [dir];
-    while (pending.length > 0) {
-      const current = pending.pop() as string;
-      let entries;
-      try {
-        entries = await readdir(current, { withFileTypes: true });
-      } catch {
-        parts.push(`${current}:missing`);
-        continue;
-      }
-      for (const entry of entries) {
-        if (entry.name.startsWith('.')) continue;
-        const path = join(current, entry.name);
-        if (entry.isDirectory()) pending.push(path);
-        else await describe(path);
-      }
-    }
-  }
-  return parts.sort().join('\n');
-}
-
 export function watchConfig(targets: WatchTargets, options: WatchOptions): ConfigWatcher {
   // The events of one atomic rename or ConfigMap swap arrive within a
   // millisecond or two of each other; this only coalesces such a burst.
   const debounceMs = options.debounceMs ?? 10;
-  let debounce: NodeJS.Timeout | undefined;
+  let cancelDebounce: CancelTimer | undefined;
   let closed = false;
   const changed = () => {
     if (closed) return;
-    if (debounce) clearTimeout(debounce);
-    debounce = setTimeout(() => {
-      debounce = undefined;
+    cancelDebounce?.();
+    cancelDebounce = options.clock.after(debounceMs, () => {
+      cancelDebounce = undefined;
       if (!closed) options.onChange();
-    }, debounceMs);
+    });
   };
 
   const parents = [...new Set(targets.files.map((file) => dirname(file)))];
@@ -98,34 +66,16 @@ export function watchConfig(targets: WatchTargets, options: WatchOptions): Confi
     watcher.on('error', (error) => options.onError?.(error));
   }
 
-  // The fallback check: a stat per file every interval, a read only on change.
-  let last: string | undefined;
-  let polling = false;
-  const poll = setInterval(() => {
-    if (polling || closed) return;
-    polling = true;
-    fingerprint(targets)
-      .then((current) => {
-        if (last !== undefined && current !== last) changed();
-        last = current;
-      })
-      .catch((error: unknown) => options.onError?.(error))
-      .finally(() => (polling = false));
-  }, options.pollIntervalMs);
-  poll.unref();
-  void fingerprint(targets).then(
-    (first) => {
-      last ??= first;
-      changed(); // same gap as above, for filesystems without events
-    },
-    () => undefined,
-  );
+  // The fallback check: a stat per file every interval, a read only on change;
+  // once its first look is taken, look again (the same gap as above, for
+  // filesystems without events).
+  const stopPolling = pollForChanges(targets, { clock: options.clock, intervalMs: options.pollIntervalMs, onChange: changed, ...(options.onError ? { onError: options.onError } : {}) }, changed);
 
   return {
     async close() {
       closed = true;
-      clearInterval(poll);
-      if (debounce) clearTimeout(debounce);
+      stopPolling();
+      cancelDebounce?.();
       await Promise.all(watchers.map((watcher) => watcher.close()));
     },
   };

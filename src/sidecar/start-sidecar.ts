@@ -121,6 +121,6 @@ async function daemonDeps(options: SidecarOptions, edge: SidecarEdge, logger: Lo
     random: Math.random,
     shutdown: edge.shutdown,
     beforeParsing,
-    watch: (targets, onChange, onError) => watchConfig(targets, { onChange, onError, pollIntervalMs: options.pollIntervalMs }),
+    watch: (targets, onChange, onError) => watchConfig(targets, { clock: systemClock, onChange, onError, pollIntervalMs: options.pollIntervalMs }),
   };
 }
