@@ -50,7 +50,10 @@ export interface SidecarOptions {
   logLevel: LogLevel;
 }
 
-/** What the process gives the sidecar: its environment (for `${VAR}` in configs), directory and stop signal. */
+/**
+ * What the process gives the sidecar: its environment (for `${VAR}` in
+ * configs, and the proxy variables), directory and stop signal.
+ */
 export interface SidecarEdge {
   env: Env;
   cwd: string;
@@ -80,13 +83,13 @@ export async function startSidecar(options: SidecarOptions, edge: SidecarEdge): 
     await untilAborted(systemClock, edge.shutdown);
     return 0;
   }
-  const settings = await daemonSettings(options, edge.cwd, logger);
+  const settings = await daemonSettings(options, edge, logger);
   await runDaemon(settings, await daemonDeps(options, edge, logger));
   logger.info('stopped');
   return 0;
 }
 
-async function daemonSettings(options: SidecarOptions, cwd: string, logger: Logger): Promise<DaemonSettings> {
+async function daemonSettings(options: SidecarOptions, { cwd, env }: SidecarEdge, logger: Logger): Promise<DaemonSettings> {
   const endpoint = parseEndpoint(options.endpoint ?? '', options.allowInsecureEndpoint);
   const pathWarning = endpointPathWarning(endpoint);
   if (pathWarning) logger.warn(pathWarning);
@@ -104,7 +107,7 @@ async function daemonSettings(options: SidecarOptions, cwd: string, logger: Logg
     pollIntervalMs: options.pollIntervalMs,
     userAgent: USER_AGENT,
     signingKey,
-    agent: await buildAgent(endpoint, options.caFile),
+    agent: await buildAgent(endpoint, options.caFile, env),
   };
 }
 

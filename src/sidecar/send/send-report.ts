@@ -76,6 +76,8 @@ function describeNetworkError(error: unknown, endpoint: URL): { message: string;
     return { message: `the TLS certificate of ${endpoint.host} is not trusted (${code}); pass --ca-file with the CA that signed it`, retryable: false };
   }
   switch (code) {
+    case 'EPROXYREFUSED':
+      return { message: /the proxy .*$/.exec(errorMessage(error))?.[0] ?? errorMessage(error), retryable: true };
     case 'ECONNREFUSED':
       return { message: `connection to ${endpoint.host} refused`, retryable: true };
     case 'ECONNRESET':
