@@ -33,6 +33,7 @@ export class ConfigReloader {
   private lastError: string | undefined;
   private watcher: ConfigWatcher | undefined;
   private watchedKey = '';
+  private closed = false;
 
   constructor(monitor: ConfigMonitor, configs: readonly string[], deps: ReloaderDeps) {
     this.monitor = monitor;
@@ -62,7 +63,7 @@ export class ConfigReloader {
 
   private async reloadNow(confirming: boolean): Promise<void> {
     const { shutdown, clock, logger } = this.deps;
-    if (shutdown.aborted) return;
+    if (shutdown.aborted || this.closed) return;
     const generation = ++this.generation;
     const outcome = await this.monitor.reload();
     if (outcome.kind === 'changed') {
@@ -82,16 +83,19 @@ export class ConfigReloader {
   private rewatchIfNeeded(): void {
     const targets = this.targets();
     const key = JSON.stringify(targets);
-    if (key === this.watchedKey || this.deps.shutdown.aborted) return;
+    if (key === this.watchedKey || this.deps.shutdown.aborted || this.closed) return;
     this.watchedKey = key;
     const previous = this.watcher;
     this.watcher = this.deps.watch(targets, () => void this.reload(false), (error) => this.deps.logger.debug({ err: error }, 'watcher error'));
     void previous?.close();
   }
 
-  /** Stops watching and waits for the reload under way. */
+  /** Stops watching and reloading, and waits for the reload under way. */
   async close(): Promise<void> {
-    await this.watcher?.close();
+    this.closed = true;
+    const watcher = this.watcher;
+    this.watcher = undefined;
+    await watcher?.close();
     await this.chain.catch(() => undefined);
   }
 }

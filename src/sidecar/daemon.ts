@@ -2,7 +2,7 @@
  * The sidecar: wires the config monitor, the state store, the schedule and the
  * sender, and owns shutdown. Every outside effect comes in through `deps`.
  */
-import { sleepUntil } from '../lib/clock.ts';
+import { sleepUntil, untilAborted } from '../lib/clock.ts';
 import { ConfigMonitor } from '../config/config-monitor.ts';
 import { formatDuration } from '../lib/duration.ts';
 import { nextReportAt, spreadOffsetMs } from './schedule.ts';
@@ -15,10 +15,18 @@ export type { DaemonDeps, DaemonSettings } from './daemon-settings.ts';
 
 export async function runDaemon(settings: DaemonSettings, deps: DaemonDeps): Promise<void> {
   const { logger, clock, shutdown } = deps;
+  // Stops the report loop on shutdown, or once another daemon has taken the lock.
+  const stopReporting = new AbortController();
+  const onShutdown = () => stopReporting.abort();
+  shutdown.addEventListener('abort', onShutdown, { once: true });
   const store = await StateStore.open(settings.stateDir, {
     clock,
     randomId: deps.randomId,
     warn: (message, fields) => logger.warn(fields ?? {}, message),
+    onLockLost: (holder) => {
+      logger.error({ stateDir: settings.stateDir, holder }, LOCK_LOST);
+      stopReporting.abort();
+    },
     ...(deps.stateFs ? { fs: deps.stateFs } : {}),
   });
   const monitor = new ConfigMonitor(settings.sources, deps.cwd, deps.catalogue, deps.env, deps.beforeParsing);
@@ -27,15 +35,29 @@ export async function runDaemon(settings: DaemonSettings, deps: DaemonDeps): Pro
   try {
     await reloader.reload();
     logger.info(startFields(settings, store, reloader), 'watching the config; reports are scheduled');
-    while (!shutdown.aborted) {
-      await sleepUntil(clock, nextReportAt(store.state, settings), shutdown);
-      if (shutdown.aborted) break;
-      await reloader.settled();
-      await reportOnce(monitor.summary, store, settings, deps);
-    }
+    await reportOnSchedule(monitor, store, reloader, settings, { ...deps, shutdown: stopReporting.signal });
+    await reloader.close();
+    // A daemon that lost its lock stays up, idle, so its orchestrator does
+    // not restart it in a loop; the log line above says what to do.
+    await untilAborted(clock, shutdown);
   } finally {
+    shutdown.removeEventListener('abort', onShutdown);
     await reloader.close();
     await store.close();
+  }
+}
+
+const LOCK_LOST =
+  'another connect-telemetry has taken the lock of the state directory: this daemon stops reporting, so the two never share one identity; ' +
+  'stop one of them, and give each daemon its own --state-dir';
+
+/** Sends a report each time one is due, until `deps.shutdown` aborts. */
+async function reportOnSchedule(monitor: ConfigMonitor, store: StateStore, reloader: ConfigReloader, settings: DaemonSettings, deps: DaemonDeps): Promise<void> {
+  while (!deps.shutdown.aborted) {
+    await sleepUntil(deps.clock, nextReportAt(store.state, settings), deps.shutdown);
+    if (deps.shutdown.aborted) return;
+    await reloader.settled();
+    await reportOnce(monitor.summary, store, settings, deps);
   }
 }
 

@@ -4,14 +4,20 @@
  */
 import { describe, it, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { generateKeyPairSync } from 'node:crypto';
-import { mkdirSync, mkdtempSync, renameSync, rmSync, symlinkSync, writeFileSync, existsSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { writeFile } from 'node:fs/promises';
+import { generateKeyPairSync, randomUUID } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync, existsSync } from 'node:fs';
 import { createServer, type Socket } from 'node:net';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { jwtVerify } from 'jose';
 import { killAllBinaries, startBinary } from '../helpers/binary.ts';
 import { startStub, type Stub } from '../helpers/collector-stub.ts';
+import { serialiseState } from '../../src/sidecar/state/state.ts';
+import type { CatalogueData } from '../../src/catalogue/catalogue.ts';
+import bundled from '../../src/catalogue/connect-4.112.0.json' with { type: 'json' };
+import { catalogueToJsonSchema } from '../helpers/catalogue-to-jsonschema.ts';
 
 const GENERATE = 'input:\n  generate:\n    mapping: root = "hello"\noutput:\n  drop: {}\n';
 const KAFKA = 'input:\n  kafka:\n    addresses: [localhost:9092]\n    topics: [t]\noutput:\n  aws_s3:\n    bucket: b\n';
@@ -305,4 +311,44 @@ describe('daemon (built binary, real HTTP)', () => {
     assert.equal(await daemon.exited, 2);
     assert.match(daemon.stderr(), /--allow-insecure-endpoint/);
   });
+
+  for (const [holder, pidOf] of [
+    ['a process that is gone', () => Number(spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' }).stdout)],
+    ['a PID reused by another program', () => process.pid],
+  ] as const) {
+    it(`lets exactly one of 20 daemons started at once take over a lock left by ${holder}; the others exit 3 and the ID never changes`, async () => {
+      const dir = workdir();
+      const stateDir = join(dir, 'state');
+      mkdirSync(stateDir, { mode: 0o700 });
+      const id = randomUUID();
+      writeFileSync(join(stateDir, 'state.json'), serialiseState({ instanceId: id, firstStartedAt: Date.now() - 3_600_000 }), { mode: 0o600 });
+      // Fresh, so only the check of the PID can tell that it is stale.
+      writeFileSync(join(stateDir, 'state.lock'), JSON.stringify({ pid: pidOf(), host: hostname(), since: new Date().toISOString() }));
+      // A start line: each daemon reads its catalogue (--schema) from a FIFO of
+      // its own and waits there until all twenty are up; then every FIFO is
+      // written at once, and the twenty reach the lock together.
+      const fifos = Array.from({ length: 20 }, (_, i) => join(dir, `schema-${i}.json`));
+      for (const fifo of fifos) execFileSync('mkfifo', [fifo]);
+      const daemons = fifos.map((fifo) => startBinary(daemonArgs(dir, 'http://127.0.0.1:9/connect/telemetry', ['--delay', '1h', '--schema', fifo])));
+      const schema = JSON.stringify(catalogueToJsonSchema(bundled as CatalogueData));
+      await Promise.all(fifos.map((fifo) => writeFile(fifo, schema)));
+      const exits: (number | null)[] = [];
+      for (const daemon of daemons) void daemon.exited.then((code) => exits.push(code));
+      const deadline = Date.now() + 90_000;
+      while (exits.length < 19 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+      const running = daemons.filter((daemon) => daemon.child.exitCode === null && daemon.child.signalCode === null);
+      assert.equal(running.length, 1, `exactly one daemon runs (exits so far: ${JSON.stringify(exits)})`);
+      assert.deepEqual(exits, Array(19).fill(3), 'every other daemon exited with code 3');
+      const winner = running[0]!;
+      const watching = await winner.waitForLog((l) => /watching the config/.test(String(l['msg'])));
+      assert.equal(watching['instanceId'], id, 'the stored identity is used');
+      for (const daemon of daemons.filter((d) => d !== winner)) {
+        assert.match(daemon.stderr(), new RegExp(`another connect-telemetry \\(pid ${winner.child.pid} on .+\\) is using the state directory`));
+      }
+      assert.equal(JSON.parse(readFileSync(join(stateDir, 'state.json'), 'utf8')).instanceId, id, 'the stored ID never changed');
+      assert.deepEqual(readdirSync(stateDir).filter((name) => name.startsWith('state.lock')), ['state.lock.1'], 'one lock, the next generation');
+      assert.equal((await winner.stop()).code, 0);
+      assert.deepEqual(readdirSync(stateDir).sort(), ['state.json'], 'the lock is released, nothing else is left');
+    });
+  }
 });

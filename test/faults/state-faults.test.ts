@@ -7,12 +7,12 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { systemClock } from '../../src/lib/clock.ts';
-import { chmodSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { UserError } from '../../src/lib/errors.ts';
 import { parseState, serialiseState, STATE_FILE_NAME, STATE_FORMAT_VERSION } from '../../src/sidecar/state/state.ts';
-import { LOCK_FILE_NAME, realStateFs, StateStore, type StateFs } from '../../src/sidecar/state/state-store.ts';
+import { LOCK_FILE_NAME, realStateFs, StateStore, type StateFs, type StoreDeps } from '../../src/sidecar/state/state-store.ts';
 import { tempDir } from './helpers.ts';
 
 interface Opened {
@@ -20,7 +20,7 @@ interface Opened {
   warnings: string[];
 }
 
-async function open(dir: string, extra: { fs?: StateFs; pid?: number } = {}): Promise<Opened> {
+async function open(dir: string, extra: { fs?: StateFs; pid?: number; inspect?: StoreDeps['inspect'] } = {}): Promise<Opened> {
   const warnings: string[] = [];
   const store = await StateStore.open(dir, { clock: systemClock, randomId: randomUUID, warn: (m) => void warnings.push(m), ...extra });
   return { store, warnings };
@@ -199,7 +199,7 @@ describe('state faults: full and read-only disks (injected)', () => {
       const dir = tempDir(t);
       const original = serialiseState({ instanceId: randomUUID(), firstStartedAt: Date.UTC(2026, 0, 1) });
       writeFileSync(join(dir, STATE_FILE_NAME), original);
-      const faulty = faultyFs({ readFile: code });
+      const faulty = faultyFs({ readStateFile: code });
       const { store, warnings } = await open(dir, { fs: faulty.fs });
       assert.equal(store.persistent, false, 'in memory');
       assert.equal(warnings.length, 1, warnings.join(' | '));
@@ -224,8 +224,10 @@ describe('state faults: full and read-only disks (injected)', () => {
 describe('state faults: locking', () => {
   it('a second store on one directory is refused with exit code 3', async (t) => {
     const dir = tempDir(t);
-    const first = await open(dir);
-    await assert.rejects(open(dir, { pid: process.pid + 100_000 }), (error: unknown) => {
+    // This test process plays both daemons: its PID counts as a running connect-telemetry.
+    const running = async (pid: number) => (pid === process.pid ? ('connect-telemetry' as const) : ('gone' as const));
+    const first = await open(dir, { inspect: running });
+    await assert.rejects(open(dir, { pid: process.pid + 100_000, inspect: running }), (error: unknown) => {
       assert.ok(error instanceof UserError);
       assert.equal(error.exitCode, 3);
       assert.ok(error.message.includes(dir));
@@ -234,7 +236,7 @@ describe('state faults: locking', () => {
       return true;
     });
     await first.store.close();
-    const again = await open(dir, { pid: process.pid + 100_000 });
+    const again = await open(dir, { pid: process.pid + 100_000, inspect: running });
     assert.equal(again.store.state.instanceId, first.store.state.instanceId);
     await again.store.close();
   });
@@ -247,14 +249,26 @@ describe('state faults: locking', () => {
     writeFileSync(join(dir, LOCK_FILE_NAME), JSON.stringify({ pid: deadPid, host: hostname(), since: new Date(0).toISOString() }));
     const { store } = await open(dir);
     assert.ok(store.persistent);
-    assert.equal(JSON.parse(readFileSync(join(dir, LOCK_FILE_NAME), 'utf8')).pid, process.pid, 'the lock is now ours');
+    assert.deepEqual(readdirSync(dir).filter((name) => name.startsWith(LOCK_FILE_NAME)), [`${LOCK_FILE_NAME}.1`], 'the next generation replaces it');
+    assert.equal(JSON.parse(readFileSync(join(dir, `${LOCK_FILE_NAME}.1`), 'utf8')).pid, process.pid, 'the lock is now ours');
     await store.close();
-    assert.equal(existsSync(join(dir, LOCK_FILE_NAME)), false, 'released on close');
+    assert.deepEqual(readdirSync(dir).filter((name) => name.startsWith(LOCK_FILE_NAME)), [], 'released on close');
   });
 
-  it('a half-written lock file is taken over', async (t) => {
+  it('a lock of this host whose PID is now another program is taken over', async (t) => {
+    const dir = tempDir(t);
+    // PID 1 of this test's namespace is never connect-telemetry (an init, a shell, or the test runner).
+    writeFileSync(join(dir, LOCK_FILE_NAME), JSON.stringify({ pid: 1, host: hostname(), since: new Date().toISOString() }));
+    const { store } = await open(dir);
+    assert.ok(store.persistent);
+    await store.close();
+  });
+
+  it('a half-written lock file left by a killed start is taken over', async (t) => {
     const dir = tempDir(t);
     writeFileSync(join(dir, LOCK_FILE_NAME), '{"pid": 12');
+    const minuteAgo = new Date(Date.now() - 60_000);
+    utimesSync(join(dir, LOCK_FILE_NAME), minuteAgo, minuteAgo);
     const { store } = await open(dir);
     assert.ok(store.persistent);
     await store.close();

@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -200,5 +200,26 @@ describe('runDaemon', () => {
       assert.ok(!all.includes(canary), `${canary} in the logs`);
       assert.ok(!JSON.stringify(h.sent).includes(canary), `${canary} sent`);
     }
+  });
+
+  it('stops reporting, and says so, once another daemon has taken its lock', async () => {
+    const h = harness();
+    const running = h.start();
+    await settle(20);
+    const stateFile = join(h.settings.stateDir, 'state.json');
+    const before = readFileSync(stateFile, 'utf8');
+    const lock = readdirSync(h.settings.stateDir).find((name) => /^state\.lock\.\d+$/.test(name)) ?? '';
+    const next = `state.lock.${Number(lock.split('.').pop()) + 1}`;
+    writeFileSync(join(h.settings.stateDir, next), JSON.stringify({ version: 1, pid: 4242, host: 'elsewhere', since: new Date().toISOString(), token: 'theirs' }));
+    await h.clock.advance(60 * SECOND);
+    const error = h.logs.find((l) => l['level'] === 50);
+    assert.match(String(error?.['msg']), /another connect-telemetry has taken the lock of the state directory: this daemon stops reporting/);
+    assert.equal(error?.['holder'], 'pid 4242 on elsewhere');
+    await h.clock.advance(120 * SECOND);
+    assert.equal(h.sent.length, 0, 'no report after the lock was lost');
+    assert.equal(readFileSync(stateFile, 'utf8'), before, 'the state file is left to the new holder');
+    h.controller.abort();
+    await running;
+    assert.ok(existsSync(join(h.settings.stateDir, next)), "the new holder's lock is left in place");
   });
 });

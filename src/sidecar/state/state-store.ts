@@ -1,67 +1,63 @@
 /**
- * The identity file on disk: an atomic, 0600 state file in a 0700 directory,
- * loaded (or created) once the directory's lock is held, so two daemons never
- * share one identity. Failures to write never stop the daemon: it carries on
- * with the identity in memory.
+ * The identity file on disk: `state.json`, 0600, in a 0700 directory, loaded
+ * (or created) once the directory's lock is held, so two daemons never share
+ * one identity. Nothing outside the state directory is read or written: a
+ * `state.json` that is a symbolic link (or a directory, a FIFO…) is set aside
+ * like a corrupt file, and the modes of an existing file and directory are
+ * fixed at start. Failures to write never stop the daemon: it carries on
+ * with the identity in memory. Once the lock is lost to another daemon,
+ * nothing more is written.
  */
 import { join } from 'node:path';
-import * as nodeFs from 'node:fs/promises';
-import writeFileAtomic from 'write-file-atomic';
 import type { Clock } from '../../lib/clock.ts';
 import { errorCode, errorMessage } from '../../lib/errors.ts';
+import type { ProcessKind } from './lock-holder.ts';
+import { realStateFs, type StateFs } from './state-fs.ts';
+import { StateLock } from './state-lock.ts';
 import { newState, parseState, serialiseState, STATE_FILE_NAME, type State } from './state.ts';
-import { StateLock, type LockFs } from './state-lock.ts';
 
 export { LOCK_FILE_NAME, LOCK_HEARTBEAT_MS } from './state-lock.ts';
-
-/** The filesystem calls the store and its lock make; tests pass a faulty one (ENOSPC, EROFS). */
-export interface StateFs extends LockFs {
-  mkdir(path: string, options: { recursive: true; mode: number }): Promise<unknown>;
-  writeFileAtomic(path: string, data: string, options: { mode: number; fsync: boolean }): Promise<void>;
-  rename(from: string, to: string): Promise<void>;
-  /** Lists a directory; without it, temporary files left by a killed write are not cleaned up. */
-  readdir?(path: string): Promise<string[]>;
-  /** Sets a mode; without it, a directory that already existed keeps its modes. */
-  chmod?(path: string, mode: number): Promise<void>;
-}
-
-export const realStateFs: StateFs = {
-  mkdir: (path, options) => nodeFs.mkdir(path, options),
-  readFile: (path, encoding) => nodeFs.readFile(path, encoding),
-  writeFileAtomic: (path, data, options) => writeFileAtomic(path, data, options),
-  rename: (from, to) => nodeFs.rename(from, to),
-  writeFileExclusive: (path, data) => nodeFs.writeFile(path, data, { flag: 'wx', mode: 0o600 }),
-  unlink: (path) => nodeFs.unlink(path),
-  utimes: (path, atime, mtime) => nodeFs.utimes(path, atime, mtime),
-  stat: (path) => nodeFs.stat(path),
-  readdir: (path) => nodeFs.readdir(path),
-  chmod: (path, mode) => nodeFs.chmod(path, mode),
-};
+export { realStateFs, type StateFs } from './state-fs.ts';
 
 /** The temporary names write-file-atomic gives `state.json` while it writes it: `state.json.<number>`. */
 const TEMP_STATE_FILE = /^state\.json\.\d+$/;
+const FILE_MODE = 0o600;
+const DIR_MODE = 0o700;
 
 export interface StoreDeps {
   fs?: StateFs;
   clock: Clock;
   randomId: () => string;
-  /** Tells whether a process of this host is alive (process.kill(pid, 0)). */
-  isAlive?: (pid: number) => boolean;
+  warn: (message: string, fields?: Record<string, unknown>) => void;
+  /** Told once if another daemon takes the lock while this one runs. */
+  onLockLost?: (holder: string) => void;
+  /** For tests: this process's PID and host, and how another PID is looked up. */
   pid?: number;
   host?: string;
-  warn: (message: string, fields?: Record<string, unknown>) => void;
+  inspect?: (pid: number) => Promise<ProcessKind>;
 }
 
-const cannotWrite = (error: unknown) =>
-  ['EROFS', 'EACCES', 'EPERM', 'ENOTDIR', 'EISDIR'].includes(errorCode(error) ?? '');
+const cannotWrite = (error: unknown) => ['EROFS', 'EACCES', 'EPERM', 'ENOTDIR', 'EISDIR'].includes(errorCode(error) ?? '');
 
-/** Reads the state without locking or writing, for --dry-run and status. */
-export async function peekState(dir: string, fs: StateFs = realStateFs): Promise<{ state?: State; reason: string }> {
+/** Why a state file is set aside rather than read, by the code reading it failed with. */
+const SET_ASIDE: Readonly<Record<string, string>> = {
+  ELOOP: 'is a symbolic link, which is never followed out of the state directory',
+  EISDIR: 'is a directory, not a state file',
+  ENOTREGULAR: 'is not a regular file',
+  EFBIG: 'is far too large to be a state file',
+};
+
+/** Reads the state without locking or writing (and without following a symbolic link), for --dry-run and status. */
+export async function peekState(dir: string, fs: Pick<StateFs, 'readStateFile'> = realStateFs): Promise<{ state?: State; reason: string }> {
   let text: string;
   try {
-    text = await fs.readFile(join(dir, STATE_FILE_NAME), 'utf8');
+    // Its mode is left as it is: a reader changes nothing.
+    text = await fs.readStateFile(join(dir, STATE_FILE_NAME));
   } catch (error) {
-    return { reason: errorCode(error) === 'ENOENT' ? `no state in ${dir}` : `cannot read the state in ${dir}: ${errorMessage(error)}` };
+    const code = errorCode(error) ?? '';
+    if (code === 'ENOENT') return { reason: `no state in ${dir}` };
+    const aside = SET_ASIDE[code];
+    return { reason: aside ? `${join(dir, STATE_FILE_NAME)} ${aside}; the daemon will set it aside` : `cannot read the state in ${dir}: ${errorMessage(error)}` };
   }
   const parsed = parseState(text);
   return parsed.ok ? { state: parsed.state, reason: 'ok' } : { reason: `the state in ${dir} is unusable: ${parsed.reason}` };
@@ -75,10 +71,10 @@ export class StateStore {
   private readonly deps: StoreDeps & { fs: StateFs };
   private lock: StateLock | undefined;
 
-  private constructor(dir: string, state: State, persistent: boolean, deps: StoreDeps & { fs: StateFs }) {
+  private constructor(dir: string, state: State, deps: StoreDeps & { fs: StateFs }) {
     this.dir = dir;
     this.state = state;
-    this.persistent = persistent;
+    this.persistent = true;
     this.deps = deps;
   }
 
@@ -86,39 +82,49 @@ export class StateStore {
     return join(this.dir, STATE_FILE_NAME);
   }
 
+  /** True once another daemon has taken the lock: this one must stop reporting. */
+  get lockLost(): boolean {
+    return this.lock?.lost ?? false;
+  }
+
   /** Locks the directory and loads (or creates) the identity. */
   static async open(dir: string, storeDeps: StoreDeps): Promise<StateStore> {
     const deps = { ...storeDeps, fs: storeDeps.fs ?? realStateFs };
-    const store = new StateStore(dir, newState(deps.randomId(), deps.clock.now()), true, deps);
+    const store = new StateStore(dir, newState(deps.randomId(), deps.clock.now()), deps);
     try {
-      await deps.fs.mkdir(dir, { recursive: true, mode: 0o700 });
+      await deps.fs.mkdir(dir, { recursive: true, mode: DIR_MODE });
     } catch (error) {
       store.goInMemory(`cannot create the state directory ${dir}: ${errorMessage(error)}`);
       return store;
     }
     // mkdir's mode applies only to a directory it creates; one that existed
     // (a mounted volume, a directory made by hand) is tightened too, where
-    // this user may. The file itself is 0600 either way.
-    await deps.fs.chmod?.(dir, 0o700).catch(() => undefined);
-    const locked = await StateLock.acquire(dir, deps);
+    // this user may. The file's mode is fixed as it is read.
+    await deps.fs.chmod(dir, DIR_MODE).catch(() => undefined);
+    const locked = await StateLock.acquire(dir, { ...deps, ...(deps.onLockLost ? { onLost: deps.onLockLost } : {}) });
     if (!(locked instanceof StateLock)) {
-      if (locked.code === 'EROFS' && (await store.loadReadOnly())) {
-        // A read-only volume cannot be shared by a writer: its identity is
-        // this instance's, and it is used as it is.
-        store.persistent = false;
-        deps.warn(
-          `the state directory ${dir} is read-only (${locked.message}); using the instance ID stored there, in memory: report times will not be saved`,
-          { stateDir: dir },
-        );
-      } else {
-        store.goInMemory(`cannot lock the state directory ${dir}: ${locked.message}`);
-      }
+      await store.withoutLock(locked.code, locked.message);
       return store;
     }
     store.lock = locked;
     await store.removeTempFiles();
     await store.load();
     return store;
+  }
+
+  /** A directory that cannot hold a lock: a read-only volume's identity is used as it is; otherwise a fresh one in memory. */
+  private async withoutLock(code: string | undefined, message: string): Promise<void> {
+    if (code === 'EROFS' && (await this.loadReadOnly())) {
+      // A read-only volume cannot be shared by a writer: its identity is
+      // this instance's, and it is used as it is.
+      this.persistent = false;
+      this.deps.warn(
+        `the state directory ${this.dir} is read-only (${message}); using the instance ID stored there, in memory: report times will not be saved`,
+        { stateDir: this.dir },
+      );
+      return;
+    }
+    this.goInMemory(`cannot lock the state directory ${this.dir}: ${message}`);
   }
 
   private goInMemory(reason: string): void {
@@ -131,12 +137,7 @@ export class StateStore {
    * lock held no write of ours is under way, so any such file is garbage.
    */
   private async removeTempFiles(): Promise<void> {
-    let names: string[];
-    try {
-      names = (await this.deps.fs.readdir?.(this.dir)) ?? [];
-    } catch {
-      return;
-    }
+    const names = await this.deps.fs.readdir(this.dir).catch(() => [] as string[]);
     for (const name of names) {
       if (TEMP_STATE_FILE.test(name)) await this.deps.fs.unlink(join(this.dir, name)).catch(() => undefined);
     }
@@ -146,11 +147,12 @@ export class StateStore {
     const path = this.statePath;
     let text: string | undefined;
     try {
-      text = await this.deps.fs.readFile(path, 'utf8');
+      text = await this.deps.fs.readStateFile(path, FILE_MODE);
     } catch (error) {
-      const code = errorCode(error);
-      if (code === 'EISDIR') {
-        await this.setAside(path, `${path} is a directory, not a state file`);
+      const code = errorCode(error) ?? '';
+      const aside = SET_ASIDE[code];
+      if (aside) {
+        await this.setAside(`${path} ${aside}`);
       } else if (code !== 'ENOENT') {
         // EIO, EMFILE, EACCES…: the file may be fine and the error may pass.
         // Setting it aside would lose the identity for good, so it is left
@@ -165,26 +167,24 @@ export class StateStore {
         this.state = parsed.state;
         return;
       }
-      await this.setAside(path, `the state file ${path} is unusable (${parsed.reason})`);
+      await this.setAside(`the state file ${path} is unusable (${parsed.reason})`);
     }
     await this.save(this.state);
   }
 
   /** Takes the identity from a state file that cannot be written; touches nothing. */
   private async loadReadOnly(): Promise<boolean> {
-    try {
-      const parsed = parseState(await this.deps.fs.readFile(this.statePath, 'utf8'));
-      if (parsed.ok) this.state = parsed.state;
-      return parsed.ok;
-    } catch {
-      return false;
-    }
+    const peeked = await peekState(this.dir, this.deps.fs);
+    if (peeked.state) this.state = peeked.state;
+    return peeked.state !== undefined;
   }
 
-  /** Keeps a bad state file for inspection instead of deleting it. */
-  private async setAside(path: string, reason: string): Promise<void> {
+  /** Keeps a bad state file (or whatever stands in its place) for inspection instead of deleting it. */
+  private async setAside(reason: string): Promise<void> {
+    const path = this.statePath;
     const aside = `${path}.corrupt-${new Date(this.deps.clock.now()).toISOString().replace(/[:.]/g, '-')}`;
     try {
+      // rename moves a symbolic link itself, never what it points to.
       await this.deps.fs.rename(path, aside);
       this.deps.warn(`${reason}; moved it to ${aside} and created a fresh instance ID`, { stateDir: this.dir });
     } catch (error) {
@@ -192,12 +192,22 @@ export class StateStore {
     }
   }
 
+  /**
+   * write-file-atomic resolves a symbolic link and replaces its target. Put
+   * in place while the daemon runs, such a link is set aside before writing.
+   */
+  private async guardAgainstLink(): Promise<void> {
+    const info = await this.deps.fs.lstat(this.statePath).catch(() => undefined);
+    if (info && !info.isFile()) await this.setAside(`${this.statePath} was replaced by something that is not a regular file`);
+  }
+
   /** Writes the state atomically; on failure carries on in memory. */
   async save(state: State): Promise<boolean> {
     this.state = state;
-    if (!this.persistent) return false;
+    if (!this.persistent || this.lockLost) return false;
     try {
-      await this.deps.fs.writeFileAtomic(this.statePath, serialiseState(state), { mode: 0o600, fsync: true });
+      await this.guardAgainstLink();
+      await this.deps.fs.writeFileAtomic(this.statePath, serialiseState(state), { mode: FILE_MODE, fsync: true });
       return true;
     } catch (error) {
       if (!cannotWrite(error)) {
@@ -207,6 +217,11 @@ export class StateStore {
       this.goInMemory(`cannot write ${this.statePath}: ${errorMessage(error)}`);
       return false;
     }
+  }
+
+  /** Records what `status` shows about this daemon in its lock; nothing without a lock. */
+  async describe(daemon: unknown): Promise<void> {
+    await this.lock?.describe(daemon);
   }
 
   async close(): Promise<void> {
