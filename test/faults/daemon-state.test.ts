@@ -7,13 +7,15 @@
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseState, serialiseState, STATE_FILE_NAME } from '../../src/sidecar/state/state.ts';
+import { serialiseState, STATE_FILE_NAME } from '../../src/sidecar/state/state.ts';
 import { killAllBinaries, startBinary } from '../helpers/binary.ts';
 import { startStub, type Stub } from '../helpers/collector-stub.ts';
-import { alive, FULL, GOOD_A, runArgs, sleep } from './daemon-helpers.ts';
+import { alive, FULL, GOOD_A, runArgs } from './daemon-helpers.ts';
+import { crashSeed } from './state-crash.ts';
+import { cleanRunAfterKills, daemonCrashTest } from './state-crash-daemon.ts';
 import { tempDir } from './helpers.ts';
 
 const KILLS = Number(process.env['FAULT_DAEMON_KILLS'] ?? (FULL ? 200 : 10));
@@ -126,74 +128,20 @@ describe('state faults against the running daemon', () => {
     assert.equal((await daemon.stop()).code, 0);
   });
 
-  it(`the daemon survives ${KILLS} SIGKILLs at random moments: valid state, one identity, the stale lock taken over at once`, async (t) => {
+  it(`the daemon survives ${KILLS} SIGKILLs at moments drawn from a seed: valid state, one identity, the dead process's lock taken over at once`, async (t) => {
     const dir = tempDir(t);
     writeFileSync(join(dir, 'config.yaml'), GOOD_A);
     const stateDir = join(dir, 'state');
     const server = await stub();
-    const seed = Number(process.env['FAULT_SEED'] ?? Date.now() % 1_000_000);
+    const seed = crashSeed();
     t.diagnostic(`seed ${seed} (replay with FAULT_SEED=${seed})`);
-    let x = seed >>> 0 || 1;
-    const random = () => {
-      x ^= x << 13;
-      x ^= x >>> 17;
-      x ^= x << 5;
-      return (x >>> 0) / 2 ** 32;
-    };
-    // Reports every 5 ms: the state file is rewritten all the time.
+    // Reports every 5 ms once the first is out: the state file is rewritten all the time.
     const args = runArgs(join(dir, 'config.yaml'), stateDir, server.url, ['--period', '5ms', '--timeout', '1s']);
-    let instanceId: string | undefined;
-    let beforeWatching = 0;
-    let stateChecks = 0;
-    let slowestStartMs = 0;
-    for (let i = 0; i < KILLS; i++) {
-      const started = Date.now();
-      const daemon = startBinary(args);
-      const early = random() < 0.15;
-      if (early) {
-        // Some kills land during start-up: while the lock is taken and the state loaded.
-        await sleep(Math.floor(random() * 400));
-        if (!daemon.logs.some((l) => WATCHING.test(String(l['msg'])))) beforeWatching++;
-      } else {
-        // The restart must take over the dead process's lock at once: a lock
-        // taken as live would end the run with exit code 3.
-        const code = await Promise.race([daemon.exited.then((c) => `exited ${c}`), daemon.waitForLog((l) => WATCHING.test(String(l['msg'])), 20_000).then(() => 'up')]);
-        assert.equal(code, 'up', `kill ${i}: the restart did not come up: ${daemon.stderr().slice(0, 1000)}`);
-        slowestStartMs = Math.max(slowestStartMs, Date.now() - started);
-        await sleep(Math.floor(random() * 150));
-      }
-      daemon.child.kill('SIGKILL');
-      await daemon.exited;
-      assert.doesNotMatch(daemon.stderr(), /another connect-telemetry|unexpected error|"level":50/, `kill ${i}: ${daemon.stderr().slice(0, 1000)}`);
-      const line = daemon.logs.find((l) => WATCHING.test(String(l['msg'])));
-      if (line) {
-        instanceId ??= String(line['instanceId']);
-        assert.equal(line['instanceId'], instanceId, `kill ${i}: started with another instance ID`);
-      }
-      const path = join(stateDir, STATE_FILE_NAME);
-      if (existsSync(path)) {
-        const parsed = parseState(readFileSync(path, 'utf8'));
-        assert.ok(parsed.ok, `kill ${i}: ${STATE_FILE_NAME} is not valid state: ${parsed.ok ? '' : parsed.reason}`);
-        instanceId ??= parsed.state.instanceId;
-        assert.equal(parsed.state.instanceId, instanceId, `kill ${i}: the instance ID changed`);
-        stateChecks++;
-      } else {
-        assert.equal(instanceId, undefined, `kill ${i}: the state file vanished after it had been written`);
-      }
-      assert.deepEqual(readdirSync(stateDir).filter((n) => n.includes('.corrupt-')), [], `kill ${i}: a state file was set aside`);
-    }
-    // One last clean run: it reports with the same identity and leaves no temporary files.
-    const last = startBinary(args);
-    const count = server.received.length;
-    await server.waitFor(count + 2);
-    assert.equal((await last.stop()).code, 0);
-    assert.deepEqual([...new Set(ids(server))], [instanceId], 'every report carried the one instance ID');
-    const leftover = readdirSync(stateDir).filter((n) => n !== STATE_FILE_NAME);
-    assert.deepEqual(leftover, [], 'no lock or temporary file is left after a clean stop');
+    const figures = await daemonCrashTest(args, stateDir, server, KILLS, seed);
+    await cleanRunAfterKills(args, stateDir, server, figures, seed);
     t.diagnostic(
-      `kills ${KILLS}, during start-up ${beforeWatching}, state checks ${stateChecks}, reports received ${server.received.length}, slowest restart to "watching" ${slowestStartMs} ms`,
+      `kills ${KILLS}: ${figures.duringStartUp} during start-up, ${figures.afterReports} after reports; state checks ${figures.stateChecks}; reports received ${figures.reportsReceived}`,
     );
-    assert.ok(stateChecks > 0);
-    assert.ok(server.received.length > KILLS / 4, `reports were sent between kills (${server.received.length})`);
+    assert.ok(figures.afterReports > 0, `some kills came after reports, while the state file is rewritten (seed ${seed})`);
   });
 });
