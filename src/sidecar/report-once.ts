@@ -16,7 +16,7 @@ export async function reportOnce(summary: Summary | undefined, store: StateStore
   const { clock, logger, shutdown } = deps;
   const started = clock.now();
   if (!summary) {
-    logger.warn('no readable config yet; this report is skipped and the next one is scheduled');
+    logger.error('no readable config yet: this report is skipped, and nothing is sent until the config can be read; the next one is scheduled');
     await store.save({ ...store.state, lastReport: { at: started, outcome: 'failed' } });
     return;
   }

@@ -12,7 +12,7 @@ import { createServer, type Socket } from 'node:net';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { jwtVerify } from 'jose';
-import { killAllBinaries, startBinary } from '../helpers/binary.ts';
+import { killAllBinaries, runBinary, startBinary } from '../helpers/binary.ts';
 import { startStub, type Stub } from '../helpers/collector-stub.ts';
 import { serialiseState } from '../../src/sidecar/state/state.ts';
 import type { CatalogueData } from '../../src/catalogue/catalogue.ts';
@@ -346,9 +346,81 @@ describe('daemon (built binary, real HTTP)', () => {
         assert.match(daemon.stderr(), new RegExp(`another connect-telemetry \\(pid ${winner.child.pid} on .+\\) is using the state directory`));
       }
       assert.equal(JSON.parse(readFileSync(join(stateDir, 'state.json'), 'utf8')).instanceId, id, 'the stored ID never changed');
-      assert.deepEqual(readdirSync(stateDir).filter((name) => name.startsWith('state.lock')), ['state.lock.1'], 'one lock, the next generation');
+      // (A temporary file may be there for a moment while the daemon records what status shows.)
+      assert.deepEqual(readdirSync(stateDir).filter((name) => /^state\.lock(\.\d+)?$/.test(name)), ['state.lock.1'], 'one lock, the next generation');
       assert.equal((await winner.stop()).code, 0);
       assert.deepEqual(readdirSync(stateDir).sort(), ['state.json'], 'the lock is released, nothing else is left');
     });
   }
+
+  describe('status with only --state-dir', () => {
+    const status = async (stateDir: string) => {
+      const result = await runBinary(['status', '--json', '--state-dir', stateDir]);
+      assert.equal(result.code, 0, result.stderr);
+      return { json: JSON.parse(result.stdout) as StatusJson, text: (await runBinary(['status', '--state-dir', stateDir])).stdout };
+    };
+
+    it("shows a running daemon's PID, schedule, endpoint host, last reload and last report, then its config failing, then that it stopped", async () => {
+      const dir = workdir();
+      const server = await stub();
+      const daemon = startBinary(daemonArgs(dir, `${server.url}?token=s3cr3t`, ['--delay', '200ms', '--period', '1h', '--poll-interval', '50ms']));
+      await server.waitFor(1);
+      await daemon.waitForLog((l) => l['msg'] === 'report sent');
+      const running = await status(join(dir, 'state'));
+      assert.equal(running.json.daemon.running, true);
+      assert.equal(running.json.daemon.pid, daemon.child.pid);
+      assert.deepEqual(running.json.telemetry, { enabled: true, reason: null });
+      assert.equal(running.json.endpointHost, new URL(server.url).host);
+      assert.deepEqual(running.json.schedule, { delay: '200ms', period: '1h', source: 'daemon' });
+      assert.equal(running.json.lastReport?.outcome, 'sent');
+      assert.equal(running.json.config.status, 'ok');
+      assert.equal(running.json.config.components, 5);
+      assert.match(running.text, new RegExp(`daemon:\\s+running \\(pid ${daemon.child.pid} on `));
+      assert.match(running.text, /telemetry:\s+enabled \(reports go to 127\.0\.0\.1:\d+; as the running daemon has it\)/);
+      assert.match(running.text, /next report due:\s+\S+ \(in 59m/);
+      assert.ok(!running.text.includes('s3cr3t') && !running.text.includes('/connect/telemetry'), 'no endpoint path or query');
+
+      writeFileSync(join(dir, 'config.yaml'), 'input:\n  generate: {\n  oops\n');
+      await daemon.waitForLog((l) => l['level'] === 50);
+      // The daemon records the failure just after logging it.
+      let failing = await status(join(dir, 'state'));
+      for (const until = Date.now() + 20_000; failing.json.config.status !== 'failing' && Date.now() < until; ) failing = await status(join(dir, 'state'));
+      assert.equal(failing.json.config.status, 'failing');
+      assert.equal(failing.json.config.problem, 'invalid-yaml');
+      assert.match(failing.text, /config:\s+FAILING since \S+: the config is not valid YAML \(invalid-yaml\); reports carry the last good summary/);
+      assert.ok(!failing.text.includes('oops'), 'no config text');
+
+      assert.equal((await daemon.stop()).code, 0);
+      const stopped = await status(join(dir, 'state'));
+      assert.equal(stopped.json.daemon.running, false);
+      assert.match(stopped.text, /daemon:\s+not running \(no daemon holds the state directory\)/);
+      assert.equal(stopped.json.instanceId, running.json.instanceId);
+    });
+
+    it('shows a daemon that started without a readable config, and says nothing is sent', async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'ct-no-config-'));
+      const server = await stub();
+      const daemon = startBinary(daemonArgs(dir, server.url, ['--delay', '100ms', '--period', '200ms']));
+      const line = await daemon.waitForLog((l) => /started without a readable config/.test(String(l['msg'])));
+      assert.equal(line['level'], 50);
+      await daemon.waitForLog((l) => /no readable config yet: this report is skipped/.test(String(l['msg'])));
+      const shown = await status(join(dir, 'state'));
+      assert.equal(daemon.child.exitCode, null, 'still up');
+      assert.equal(shown.json.config.status, 'failing');
+      assert.equal(shown.json.config.problem, 'missing');
+      assert.match(shown.text, /reports carry nothing: no report is sent until the config can be read/);
+      assert.equal(server.received.length, 0);
+      assert.equal((await daemon.stop()).code, 0);
+    });
+  });
 });
+
+interface StatusJson {
+  daemon: { running: boolean; pid: number | null };
+  instanceId: string | null;
+  telemetry: { enabled: boolean; reason: string | null };
+  endpointHost: string | null;
+  schedule: { delay: string; period: string; source: string };
+  lastReport: { outcome: string } | null;
+  config: { status: string; problem: string | null; components: number | null };
+}

@@ -222,4 +222,48 @@ describe('runDaemon', () => {
     await running;
     assert.ok(existsSync(join(h.settings.stateDir, next)), "the new holder's lock is left in place");
   });
+
+  it('keeps reporting after a reload throws (here: its log line cannot be written), with the new summary', async () => {
+    const h = harness();
+    let failures = 0;
+    const sink = new Writable({
+      write(chunk, _enc, done) {
+        const line = JSON.parse(String(chunk)) as Record<string, unknown>;
+        // stderr gone for one line: pino's synchronous write throws
+        if (line['msg'] === 'config summary updated' && h.sent.length > 0 && failures++ === 0) {
+          done(new Error('EPIPE: broken pipe, write'));
+          return;
+        }
+        h.logs.push(line);
+        done();
+      },
+    });
+    h.deps.logger = createLogger('debug', throwingStream(sink));
+    const running = h.start();
+    await settle(20);
+    await h.clock.advance(61 * SECOND);
+    assert.equal(h.sent.length, 1);
+    await h.change('input:\n  kafka:\n    addresses: [a]\noutput:\n  aws_s3: {}\n');
+    assert.ok(h.logs.some((l) => l['level'] === 50 && /a config reload failed unexpectedly; the previous summary is kept and reports go on/.test(String(l['msg']))));
+    await h.clock.advance(11 * SECOND);
+    await h.clock.advance(11 * SECOND);
+    assert.equal(h.sent.length, 3, 'reports go on');
+    assert.deepEqual(h.sent.at(-1)?.payload.components.slice(0, 3).map((c) => c.name), ['kafka', 'none', 'aws_s3']);
+    await h.change('input:\n  generate: {}\noutput:\n  drop: {}\n');
+    await h.clock.advance(11 * SECOND);
+    assert.deepEqual(h.sent.at(-1)?.payload.components.slice(0, 3).map((c) => c.name), ['generate', 'none', 'drop'], 'later reloads still work');
+    h.controller.abort();
+    await running;
+  });
 });
+
+/** A destination whose write throws when the sink reports an error, as a synchronous write to a closed stderr does. */
+function throwingStream(sink: Writable) {
+  return {
+    write(line: string) {
+      let failed: Error | null | undefined;
+      sink._write(Buffer.from(line), 'utf8', (error) => (failed = error));
+      if (failed) throw failed;
+    },
+  };
+}
