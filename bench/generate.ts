@@ -139,3 +139,57 @@ export function generate(root: string, catalogue: Catalogue, options = { streams
     bigComponents: options.bigComponents,
   };
 }
+
+export interface LargestConfigs {
+  /** Realistic components (labelled leaf processors with fields), as many as the bounds allow. */
+  components: { path: string; bytes: number; tokens: number; components: number };
+  /** The costliest file within the bounds: tokens up to the token bound, the rest of the size bound in one double-quoted string (about 40 bytes of heap per byte). */
+  dense: { path: string; bytes: number; tokens: number };
+}
+
+/** YAML tokens in `text`, counted as the parser's bound counts them. */
+export function countTokens(text: string, lex: (text: string) => Iterable<string>): number {
+  let count = 0;
+  for (const _ of lex(text)) count++;
+  return count;
+}
+
+/**
+ * The largest configs the daemon accepts, just within both bounds (bytes and
+ * YAML tokens): written under `root`, each checked against the bounds with
+ * the same lexer the parser counts with.
+ */
+export function generateLargest(root: string, catalogue: Catalogue, bounds: { bytes: number; tokens: number }, lex: (text: string) => Iterable<string>): LargestConfigs {
+  const random = seededRandom(7);
+  const names = leafNames(catalogue);
+  const head = `input:\n  ${pick(random, names.leaf.input)}:\n${indent(fields(random, 3), 4)}\noutput:\n  ${pick(random, names.leaf.output)}:\n${indent(fields(random, 3), 4)}\npipeline:\n  processors:\n`;
+  const parts = [head];
+  let tokens = countTokens(head, lex);
+  let bytes = head.length;
+  let count = 2;
+  // Components one at a time until the next would cross a bound (1 % of the token bound kept as slack).
+  for (;;) {
+    const part = `    - label: p${count}\n      ${pick(random, names.leaf.processor)}:\n${indent(fields(random, 4), 8)}\n`;
+    const partTokens = countTokens(`pipeline:\n  processors:\n${part}`, lex) - countTokens('pipeline:\n  processors:\n', lex);
+    if (tokens + partTokens > bounds.tokens * 0.99 || bytes + part.length > bounds.bytes) break;
+    parts.push(part);
+    tokens += partTokens;
+    bytes += part.length;
+    count++;
+  }
+  const componentsText = parts.join('');
+  const componentsPath = join(root, 'largest-components.yaml');
+  writeFileSync(componentsPath, componentsText);
+
+  // `[1,1,…]` costs the most heap per token; a double-quoted scalar the most per byte.
+  const denseHead = 'input:\n  generate:\n    mapping: root = this\noutput:\n  drop: {}\nx:\n  items: [';
+  const items = Math.floor((bounds.tokens * 0.99 - 40) / 3);
+  const listed = `${denseHead}${Array(items).fill('1').join(',')}]\n  text: "`;
+  const denseText = `${listed}${'a'.repeat(bounds.bytes - listed.length - 3)}"\n`;
+  const densePath = join(root, 'largest-dense.yaml');
+  writeFileSync(densePath, denseText);
+  return {
+    components: { path: componentsPath, bytes: Buffer.byteLength(componentsText), tokens: countTokens(componentsText, lex), components: count },
+    dense: { path: densePath, bytes: Buffer.byteLength(denseText), tokens: countTokens(denseText, lex) },
+  };
+}

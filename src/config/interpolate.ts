@@ -22,6 +22,14 @@
  */
 import type { Env } from '../lib/env.ts';
 import { lineAt } from './line-at.ts';
+import { MAX_CONFIG_BYTES } from './read-config-file.ts';
+
+/**
+ * The text after substitution is held to the bound a file's size is held to:
+ * a small file of many references to a long variable must not grow past what
+ * the daemon may hold in memory.
+ */
+export const MAX_INTERPOLATED_LENGTH = MAX_CONFIG_BYTES;
 
 /** A reference Connect would refuse; `line` is 1-based. The message names no value. */
 export class InterpolationError extends Error {
@@ -206,6 +214,10 @@ function replaceReferences(text: string, env: Env): string {
       throw new InterpolationError(`line ${line}: ${result.problem}`, line);
     }
     out += text.slice(copied, i) + result.value;
+    if (out.length > MAX_INTERPOLATED_LENGTH) {
+      const line = lineAt(text, i);
+      throw new InterpolationError(`line ${line}: the config grows past the ${MAX_INTERPOLATED_LENGTH}-byte limit for a config file once its environment references are replaced`, line);
+    }
     copied = end;
     i = text.indexOf('${', end);
   }

@@ -31,9 +31,12 @@ const MAX_REPAIRS = 50;
  * not with the file size, so `[1,1,1,…]` in a few megabytes would otherwise
  * take gigabytes. Parsing stops at the first token past the bound, so no input
  * costs more than a file of exactly that many tokens, and the text is lexed
- * once. 100,000 components take about 1,000,000 tokens.
+ * once. A component with a few fields takes 10 to 70 tokens, so the bound
+ * holds some 4,000 to 25,000 components in one file; it is set, with the
+ * size bound (read-config-file.ts), to keep the daemon within its memory
+ * limit.
  */
-export const MAX_YAML_TOKENS = 1_500_000;
+export const MAX_YAML_TOKENS = 250_000;
 
 /** The lexer's tokens fed to the parser, counted; throws past the bound. */
 function* boundedCst(text: string, parser: Parser) {

@@ -145,3 +145,18 @@ describe('interpolate', () => {
     assert.equal(interpolate(text, { A: 'set' }), text);
   });
 });
+
+describe('interpolate: the size bound', () => {
+  it('refuses a config that grows past the size limit once its references are replaced', () => {
+    const long = 'x'.repeat(64 * 1024);
+    const text = 'a: [' + '${LONG}, '.repeat(100) + ']\n';
+    assert.throws(
+      () => interpolate(text, { LONG: long }),
+      (error: unknown) => error instanceof InterpolationError && /^line 1: the config grows past the 1572864-byte limit for a config file once its environment references are replaced$/.test(error.message),
+    );
+  });
+
+  it('lets a config that stays under the limit through', () => {
+    assert.equal(interpolate('a: ${LONG}\n', { LONG: 'x'.repeat(1000) }).length, 1004);
+  });
+});
