@@ -9,7 +9,7 @@ import { runDaemon, type DaemonDeps } from '../../src/sidecar/daemon.ts';
 import { createLogger, type LogLevel } from '../../src/lib/logger.ts';
 import type { FetchLike } from '../../src/sidecar/send/send-report.ts';
 import { spreadOffsetMs } from '../../src/sidecar/schedule.ts';
-import { peekState } from '../../src/sidecar/state/state-store.ts';
+import { peekState, realStateFs } from '../../src/sidecar/state/state-store.ts';
 import { FakeClock, settle } from '../helpers/fake-clock.ts';
 
 const SECOND = 1000;
@@ -29,6 +29,7 @@ function harness(options: { statuses?: number[]; configText?: string; logLevel?:
   const logs: Record<string, unknown>[] = [];
   const sink = new Writable({ write(chunk, _enc, done) { logs.push(JSON.parse(String(chunk))); done(); } });
   let trigger: () => void = () => undefined;
+  let watches = 0;
   const controller = new AbortController();
   let counter = 0;
   const deps: DaemonDeps = {
@@ -42,8 +43,11 @@ function harness(options: { statuses?: number[]; configText?: string; logLevel?:
     randomId: () => `2f1d3a4b-5c6d-4e7f-8a9b-${String(++counter).padStart(12, '0')}`,
     random: () => 0.5,
     shutdown: controller.signal,
+    // Real files, without waiting for the disk: fake time cannot wait for an fsync.
+    stateFs: { ...realStateFs, writeFileAtomic: (path, data, options) => realStateFs.writeFileAtomic(path, data, { ...options, fsync: false }) },
     watch: (_targets, onChange) => {
       trigger = onChange;
+      watches++;
       return { close: async () => undefined };
     },
   };
@@ -65,6 +69,14 @@ function harness(options: { statuses?: number[]; configText?: string; logLevel?:
       await settle(20);
     },
     start: () => runDaemon(settings, deps),
+    /** Resolves once the `n`-th daemon started on this harness watches its config (real I/O: lock, state, first read). */
+    started: async (n = 1) => {
+      for (let waited = 0; watches < n; waited++) {
+        assert.ok(waited < 10_000, 'the daemon did not start watching');
+        await settle(1);
+      }
+      await settle(4);
+    },
   };
 }
 
@@ -72,7 +84,7 @@ describe('runDaemon', () => {
   it('sends the first report once uptime reaches the delay, then one every period', async () => {
     const h = harness();
     const running = h.start();
-    await settle(20);
+    await h.started();
     const offset = spreadOffsetMs(h.sent[0]?.payload.id ?? '2f1d3a4b-5c6d-4e7f-8a9b-000000000001', h.settings);
     await h.clock.advance(59 * SECOND);
     assert.equal(h.sent.length, 0);
@@ -90,7 +102,7 @@ describe('runDaemon', () => {
   it('keeps the schedule after failures, and records the outcome', async () => {
     const h = harness({ statuses: [500, 500, 500, 500, 400] });
     const running = h.start();
-    await settle(20);
+    await h.started();
     await h.clock.advance(61 * SECOND);
     // Four attempts at the first report (retries), all 500: dropped.
     await h.clock.advance(5 * SECOND);
@@ -107,7 +119,7 @@ describe('runDaemon', () => {
   it('reports the new summary after a config change, and keeps the last good one when the YAML breaks', async () => {
     const h = harness();
     const running = h.start();
-    await settle(20);
+    await h.started();
     await h.change('input:\n  kafka:\n    addresses: [a]\noutput:\n  aws_s3: {}\n');
     await h.clock.advance(61 * SECOND);
     assert.deepEqual(h.sent.at(-1)?.payload.components.slice(0, 3).map((c) => c.name), ['kafka', 'none', 'aws_s3']);
@@ -126,7 +138,7 @@ describe('runDaemon', () => {
   it('keeps its ID and uptime across a restart, and does not resend early', async () => {
     const h = harness();
     let running = h.start();
-    await settle(20);
+    await h.started();
     await h.clock.advance(61 * SECOND);
     assert.equal(h.sent.length, 1);
     const id = h.sent[0]?.payload.id;
@@ -137,7 +149,7 @@ describe('runDaemon', () => {
     h.deps.shutdown = again.signal;
     await h.clock.advance(3 * SECOND); // down for 3 s
     running = runDaemon(h.settings, h.deps);
-    await settle(20);
+    await h.started(2);
     assert.equal(h.sent.length, 1, 'no report right after a restart');
     await h.clock.advance(8 * SECOND);
     assert.equal(h.sent.length, 2);
@@ -150,7 +162,7 @@ describe('runDaemon', () => {
   it('never logs a config value at info level', async () => {
     const h = harness({ configText: 'input:\n  label: canary_label_1\n  generate:\n    mapping: root = "canary_value_2"\noutput:\n  canary_plugin_3: {}\n' });
     const running = h.start();
-    await settle(20);
+    await h.started();
     await h.clock.advance(61 * SECOND);
     h.controller.abort();
     await running;
@@ -183,7 +195,7 @@ describe('runDaemon', () => {
     const canaries = ['canary_input_1', 'canary_type_2', 'canary_key_3', 'canary_key_4', 'canary_beside_5', 'canary_secret_6'];
     const h = harness({ configText, logLevel: 'trace', env: { SECRET_KIND: 'canary_secret_6' } });
     const running = h.start();
-    await settle(20);
+    await h.started();
     await h.clock.advance(61 * SECOND);
     await h.change(`${configText}    - canary_later_7: {}\n`);
     await h.change('input: [\n');
@@ -205,7 +217,7 @@ describe('runDaemon', () => {
   it('stops reporting, and says so, once another daemon has taken its lock', async () => {
     const h = harness();
     const running = h.start();
-    await settle(20);
+    await h.started();
     const stateFile = join(h.settings.stateDir, 'state.json');
     const before = readFileSync(stateFile, 'utf8');
     const lock = readdirSync(h.settings.stateDir).find((name) => /^state\.lock\.\d+$/.test(name)) ?? '';
@@ -240,7 +252,7 @@ describe('runDaemon', () => {
     });
     h.deps.logger = createLogger('debug', throwingStream(sink));
     const running = h.start();
-    await settle(20);
+    await h.started();
     await h.clock.advance(61 * SECOND);
     assert.equal(h.sent.length, 1);
     await h.change('input:\n  kafka:\n    addresses: [a]\noutput:\n  aws_s3: {}\n');
