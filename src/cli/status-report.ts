@@ -146,7 +146,7 @@ export function formatStatus(report: StatusReport, now: number): string {
   const lines = [`state directory:  ${report.stateDir}`, `daemon:           ${daemonLine(report)}`, `telemetry:        ${telemetryLine(report)}`];
   lines.push(report.instanceId ? `instance ID:      ${report.instanceId}` : `instance ID:      none (${report.problem})`);
   if (report.firstStartedAt !== null && report.uptimeSeconds !== null) {
-    lines.push(`first started:    ${report.firstStartedAt}`, `uptime:           ${formatDuration(report.uptimeSeconds * 1000)}`);
+    lines.push(`first started:    ${report.firstStartedAt}`, `uptime:           ${formatDuration(Math.max(0, now - Date.parse(report.firstStartedAt)))}`);
   }
   lines.push(`schedule:         first report at ${report.schedule.delay} of uptime, then every ${report.schedule.period} (${SOURCE_WORDS[report.schedule.source]})`);
   if (report.nextReportAt) {
