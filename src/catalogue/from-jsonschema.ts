@@ -9,8 +9,12 @@ import { CATEGORIES, isCategory, type CatalogueData, type CategoryData, type Cat
 
 type Json = Record<string, unknown>;
 
-/** Root fields that hold components; `tests`, `http`, `logger`… are never walked. */
-const ROOT_COMPONENT_FIELDS = new Set([
+/**
+ * Root fields that hold components, in the order Connect's config spec lists
+ * them (and so visits them); `tests`, `http`, `logger`… are never walked. A
+ * printed schema sorts its keys, so this order, not the file's, is kept.
+ */
+const ROOT_COMPONENT_FIELDS = [
   'input',
   'buffer',
   'pipeline',
@@ -22,7 +26,7 @@ const ROOT_COMPONENT_FIELDS = new Set([
   'rate_limit_resources',
   'metrics',
   'tracer',
-]);
+];
 
 /** Connect's root defaults; a schema carries no `default` keywords, and these have not changed across v4. */
 const DEFAULTS_WHEN_ABSENT: Partial<Record<Category, string>> = {
@@ -96,8 +100,9 @@ export function catalogueFromJsonSchema(raw: unknown, connectVersion = 'custom')
     categories[category] = readCategory(definitions, category);
   }
   const slots: SlotSpec[] = [];
-  for (const [field, schema] of Object.entries(raw['properties'])) {
-    if (ROOT_COMPONENT_FIELDS.has(field)) findSlots(schema, field, slots);
+  const rootProperties = raw['properties'];
+  for (const field of ROOT_COMPONENT_FIELDS) {
+    if (rootProperties[field] !== undefined) findSlots(rootProperties[field], field, slots);
   }
   if (!slots.some((slot) => slot.path === 'input') || !slots.some((slot) => slot.path === 'output')) {
     throw new NotAConnectSchemaError('the root properties do not hold "input" and "output" components');

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { killAllBinaries, runBinary } from '../helpers/binary.ts';
 import { serialiseState } from '../../src/sidecar/state/state.ts';
+import { CONFIG_PATH, SCHEMA_PATH, WALKED_WITH_SCHEMA } from '../catalogue/fixtures/connect-schema.ts';
 
 after(killAllBinaries);
 
@@ -168,6 +169,30 @@ describe('inspect', () => {
     const result = await runBinary(['inspect', '-c', join(dir, 'config.yaml')]);
     assert.equal(result.code, 2);
     assert.match(result.stderr, /invalid YAML at line/);
+  });
+});
+
+describe('--schema', () => {
+  const componentsOf = (stdout: string) => (JSON.parse(stdout) as Payload).components.map((c) => `${c.type}/${c.name}`);
+
+  it('walks the config with the components of a schema as `rpk connect list --format jsonschema` prints it', async () => {
+    const dir = workdir();
+    const result = await runBinary(['--dry-run', '-c', CONFIG_PATH, '--schema', SCHEMA_PATH, '--state-dir', join(dir, 'state')]);
+    assert.equal(result.code, 0, result.stderr);
+    assert.deepEqual(componentsOf(result.stdout), WALKED_WITH_SCHEMA.map(([, component]) => component));
+    // The bundled catalogue knows the broker's second input; that schema does not.
+    const bundled = await runBinary(['--dry-run', '-c', CONFIG_PATH, '--state-dir', join(dir, 'state')]);
+    assert.equal(componentsOf(bundled.stdout)[5], 'input/kafka_franz');
+  });
+
+  it('takes the schema from CONNECT_TELEMETRY_SCHEMA; inspect shows where each component sits', async () => {
+    const result = await runBinary(['inspect', '--json', '-c', CONFIG_PATH], { CONNECT_TELEMETRY_SCHEMA: SCHEMA_PATH });
+    assert.equal(result.code, 0, result.stderr);
+    const json = JSON.parse(result.stdout) as { files: { components: { path: string; category: string; name: string }[] }[] };
+    assert.deepEqual(
+      json.files[0]?.components.map((c) => [c.path, `${c.category}/${c.name}`]),
+      WALKED_WITH_SCHEMA,
+    );
   });
 });
 
