@@ -1,8 +1,9 @@
 /**
  * Hostile configs through the built CLI (`--dry-run` and `inspect --json`):
- * each must end in one clear error (exit 2, one line on stderr naming the
- * file, no stack trace) or a correct summary, within a time limit and with
- * bounded memory.
+ * each has one stated outcome, either one clear error (exit 2, one line on
+ * stderr naming the file and the problem, no stack trace) or a summary with
+ * the components written out below by hand, reached within a time limit and
+ * with bounded memory.
  */
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -10,35 +11,34 @@ import { chmodSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync }
 import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { bundledCatalogue } from '../../src/catalogue/load-catalogue.ts';
-import { allComponents, summarise, type ConfigText } from '../../src/config/summarise.ts';
 import { MAX_CONFIG_BYTES } from '../../src/config/read-config-file.ts';
 import { garbage, isRoot, NOBODY, runBin, type ChildResult } from './helpers.ts';
 
-const catalogue = bundledCatalogue();
 const CLEAN = 'input:\n  stdin: {}\noutput:\n  drop: {}\n';
 /** Generous: the CLI alone takes about 70 MB; the largest config accepted about 200 MB. */
 const RSS_BOUND_KB = 1_500_000;
 
-/** What a config text should summarise to, computed by the library in-process. */
-function expectedKeys(texts: readonly Omit<ConfigText, 'path'>[]): string[] {
-  const summary = summarise(texts.map((t, i) => ({ ...t, path: `reference-${i}.yaml` })), catalogue, {});
-  return allComponents(summary).map((c) => `${c.category}/${c.known ? c.name : 'unknown'}`).sort();
-}
-const mainKeys = (text: string) => expectedKeys([{ role: 'main', text }]);
+/**
+ * The components Connect counts for a config with no components of its own:
+ * the defaults a main config gets (a stream file gets the first three, the
+ * instance the last two), as `category/name`, sorted.
+ */
+const DEFAULTS_ONLY = ['buffer/none', 'input/stdin', 'metrics/prometheus', 'output/stdout', 'tracer/none'];
+/** What CLEAN (a stdin input, a drop output) summarises to, sorted. */
+const CLEAN_KEYS = ['buffer/none', 'input/stdin', 'metrics/prometheus', 'output/drop', 'tracer/none'];
+/** A stdin input and `processors` in the pipeline, the rest defaults: add the processors, then sort. */
+const withProcessors = (processors: string[]) => ['input/stdin', 'buffer/none', 'output/stdout', 'metrics/prometheus', 'tracer/none', ...processors].sort();
 
 type Expectation =
   | { kind: 'error'; problem: RegExp; pathInMessage?: boolean }
-  | { kind: 'summary'; keys: string[]; ignoredDocuments?: number }
-  | { kind: 'error-or-summary'; keys: string[] };
+  | { kind: 'summary'; keys: string[]; ignoredDocuments?: number };
 
 interface Scenario {
   name: string;
   /** Writes the files; returns the CLI arguments that choose them. */
-  setup: (dir: string) => { args: string[]; named: string } | undefined;
+  setup: (dir: string) => { args: string[]; named: string };
   expect: Expectation;
   uid?: number;
-  skip?: string | false;
 }
 
 export interface Figure {
@@ -81,8 +81,8 @@ const file = (dir: string, name: string, content: string | Buffer) => {
 };
 
 const scenarios: Scenario[] = [
-  { name: 'empty file', setup: (d) => file(d, 'empty.yaml', ''), expect: { kind: 'summary', keys: mainKeys('{}') } },
-  { name: 'only comments', setup: (d) => file(d, 'comments.yaml', '# one\n   # two\n#\n'), expect: { kind: 'summary', keys: mainKeys('{}') } },
+  { name: 'empty file', setup: (d) => file(d, 'empty.yaml', ''), expect: { kind: 'summary', keys: DEFAULTS_ONLY } },
+  { name: 'only comments', setup: (d) => file(d, 'comments.yaml', '# one\n   # two\n#\n'), expect: { kind: 'summary', keys: DEFAULTS_ONLY } },
   { name: 'binary garbage', setup: (d) => file(d, 'garbage.yaml', garbage(64 * 1024, 7)), expect: { kind: 'error', problem: /UTF-8/ } },
   {
     name: 'control characters (valid UTF-8)',
@@ -94,47 +94,47 @@ const scenarios: Scenario[] = [
     setup: (d) => file(d, 'latin1.yaml', Buffer.concat([Buffer.from(`${CLEAN}x: "`), Buffer.from([0xc3, 0x28, 0xff]), Buffer.from('"\n')])),
     expect: { kind: 'error', problem: /not valid UTF-8/ },
   },
-  { name: 'UTF-8 BOM', setup: (d) => file(d, 'bom.yaml', `\ufeff${CLEAN}`), expect: { kind: 'summary', keys: mainKeys(CLEAN) } },
-  { name: 'CRLF line ends', setup: (d) => file(d, 'crlf.yaml', CLEAN.replaceAll('\n', '\r\n')), expect: { kind: 'summary', keys: mainKeys(CLEAN) } },
+  { name: 'UTF-8 BOM', setup: (d) => file(d, 'bom.yaml', `\ufeff${CLEAN}`), expect: { kind: 'summary', keys: CLEAN_KEYS } },
+  { name: 'CRLF line ends', setup: (d) => file(d, 'crlf.yaml', CLEAN.replaceAll('\n', '\r\n')), expect: { kind: 'summary', keys: CLEAN_KEYS } },
   { name: 'tabs as indentation', setup: (d) => file(d, 'tabs.yaml', 'input:\n\tstdin: {}\n'), expect: { kind: 'error', problem: /[Tt]ab/ } },
   {
     name: 'tabs between tokens',
     setup: (d) => file(d, 'tabs2.yaml', 'input:\t\n  stdin:\t{}\t# note\noutput:\t{\tdrop: {} }\n'),
-    expect: { kind: 'summary', keys: mainKeys(CLEAN) },
+    expect: { kind: 'summary', keys: CLEAN_KEYS },
   },
   { name: 'duplicate keys', setup: (d) => file(d, 'dup.yaml', `${CLEAN}input:\n  generate: {}\n`), expect: { kind: 'error', problem: /unique/ } },
   {
     name: 'several YAML documents',
     setup: (d) => file(d, 'multi.yaml', `${CLEAN}---\ninput:\n  generate: {}\n---\n- x\n`),
-    expect: { kind: 'summary', keys: mainKeys(CLEAN), ignoredDocuments: 2 },
+    expect: { kind: 'summary', keys: CLEAN_KEYS, ignoredDocuments: 2 },
   },
   {
     name: 'JSON instead of YAML',
     setup: (d) => file(d, 'json.yaml', JSON.stringify({ input: { stdin: {} }, output: { drop: {} } }, null, 2)),
-    expect: { kind: 'summary', keys: mainKeys(CLEAN) },
+    expect: { kind: 'summary', keys: CLEAN_KEYS },
   },
   { name: 'scalar at the root', setup: (d) => file(d, 'scalar.yaml', 'just text\n'), expect: { kind: 'error', problem: /must be a YAML mapping/ } },
   { name: 'list at the root', setup: (d) => file(d, 'list.yaml', '- input: {stdin: {}}\n'), expect: { kind: 'error', problem: /must be a YAML mapping.*list/ } },
-  { name: 'null at the root', setup: (d) => file(d, 'null.yaml', '~\n'), expect: { kind: 'summary', keys: mainKeys('{}') } },
+  { name: 'null at the root', setup: (d) => file(d, 'null.yaml', '~\n'), expect: { kind: 'summary', keys: DEFAULTS_ONLY } },
   {
     name: '10,000 levels of flow mappings',
     setup: (d) => file(d, 'deep-map.yaml', `${CLEAN}x: ${'{a: '.repeat(10_000)}1${'}'.repeat(10_000)}\n`),
-    expect: { kind: 'error-or-summary', keys: mainKeys(CLEAN) },
+    expect: { kind: 'error', problem: /invalid YAML at line \d+, column \d+: the YAML is nested too deeply to parse/ },
   },
   {
     name: '10,000 levels of flow lists',
     setup: (d) => file(d, 'deep-list.yaml', `${CLEAN}x: ${'['.repeat(10_000)}${']'.repeat(10_000)}\n`),
-    expect: { kind: 'error-or-summary', keys: mainKeys(CLEAN) },
+    expect: { kind: 'error', problem: /invalid YAML at line \d+, column \d+: the YAML is nested too deeply to parse/ },
   },
   {
     name: '10,000 levels of block lists',
     setup: (d) => file(d, 'deep-block.yaml', `${CLEAN}x:\n  ${'- '.repeat(10_000)}v\n`),
-    expect: { kind: 'error-or-summary', keys: mainKeys(CLEAN) },
+    expect: { kind: 'error', problem: /invalid YAML at line \d+, column \d+: the YAML is nested too deeply to parse/ },
   },
   {
     name: '1,000 levels of block mappings',
     setup: (d) => file(d, 'deep-keys.yaml', `${CLEAN}x:\n${Array.from({ length: 1000 }, (_, i) => `${' '.repeat(i + 1)}k:\n`).join('')}${' '.repeat(1001)}v\n`),
-    expect: { kind: 'error-or-summary', keys: mainKeys(CLEAN) },
+    expect: { kind: 'error', problem: /invalid YAML at line \d+, column \d+: the YAML is nested too deeply to parse/ },
   },
   {
     name: '10,000 nested components (processors→try→…)',
@@ -151,7 +151,7 @@ const scenarios: Scenario[] = [
     setup: (d) => file(d, 'try-200.yaml', nestedComponents(200, false)),
     expect: {
       kind: 'summary',
-      keys: [...mainKeys('input:\n  stdin: {}\n'), ...Array(200).fill('processor/try'), 'processor/noop'].sort(),
+      keys: withProcessors([...Array(200).fill('processor/try'), 'processor/noop']),
     },
   },
   { name: 'billion laughs alias bomb', setup: (d) => file(d, 'bomb.yaml', aliasBomb()), expect: { kind: 'error', problem: /alias/i } },
@@ -168,12 +168,12 @@ const scenarios: Scenario[] = [
   {
     name: 'file just under the size limit, one huge scalar',
     setup: (d) => file(d, 'scalar-big.yaml', `${CLEAN}x: "${'a'.repeat(MAX_CONFIG_BYTES - CLEAN.length - 10)}"\n`),
-    expect: { kind: 'summary', keys: mainKeys(CLEAN) },
+    expect: { kind: 'summary', keys: CLEAN_KEYS },
   },
   {
     name: '20,000 components (within the token bound)',
     setup: (d) => file(d, 'many.yaml', `input:\n  stdin: {}\npipeline:\n  processors:\n${'    - noop: {}\n'.repeat(20_000)}`),
-    expect: { kind: 'summary', keys: [...mainKeys('input:\n  stdin: {}\n'), ...Array(20_000).fill('processor/noop')].sort() },
+    expect: { kind: 'summary', keys: withProcessors(Array(20_000).fill('processor/noop')) },
   },
   {
     name: '300,000 tokens in 600 KB',
@@ -183,7 +183,8 @@ const scenarios: Scenario[] = [
   {
     name: 'unterminated ${…:${${… interpolation, 1 MB',
     setup: (d) => file(d, 'interp.yaml', `${CLEAN}x: \${A:${'${'.repeat(500_000)}\n`),
-    expect: { kind: 'error-or-summary', keys: mainKeys(CLEAN) },
+    // Connect leaves an unterminated reference as it is written: `x` is a plain string.
+    expect: { kind: 'summary', keys: CLEAN_KEYS },
   },
   {
     name: 'a FIFO where a file was expected',
@@ -230,7 +231,8 @@ const scenarios: Scenario[] = [
       execFileSync('mkfifo', [join(d, 'streams', 'f.yaml')]);
       return { args: ['-c', join(d, 'streams')], named: join(d, 'streams') };
     },
-    expect: { kind: 'error-or-summary', keys: expectedKeys([{ role: 'stream', text: CLEAN }]) },
+    // A FIFO is not a file, nor a link to one: the directory listing passes over it, as over a socket.
+    expect: { kind: 'summary', keys: CLEAN_KEYS },
   },
   {
     name: 'a symlink loop between two stream files',
@@ -250,9 +252,10 @@ const scenarios: Scenario[] = [
       writeFileSync(join(d, 'streams', 'a.yaml'), CLEAN);
       symlinkSync('..', join(d, 'streams', 'sub', 'up'));
       symlinkSync('.', join(d, 'streams', 'self.yaml'));
-      return { args: ['-c', join(d, 'streams')], named: join(d, 'streams') };
+      // `sub/up` is not a YAML name and is passed over; `self.yaml` is read, and is a directory.
+      return { args: ['-c', join(d, 'streams')], named: join(d, 'streams', 'self.yaml') };
     },
-    expect: { kind: 'error-or-summary', keys: expectedKeys([{ role: 'stream', text: CLEAN }]) },
+    expect: { kind: 'error', problem: /self\.yaml is a directory, expected a config file/ },
   },
   {
     name: 'a file the user may not read',
@@ -301,13 +304,11 @@ describe('hostile configs', { concurrency: 2 }, () => {
 
   for (const [index, scenario] of scenarios.entries()) {
     for (const command of ['dry-run', 'inspect'] as const) {
-      const skip = scenario.uid !== undefined && !isRoot() ? false : scenario.skip;
-      it(`${scenario.name} (${command})`, { skip: skip || false }, async () => {
+      it(`${scenario.name} (${command})`, async () => {
         const dir = join(base, `${index}-${command}`);
         mkdirSync(dir, { recursive: true, mode: 0o755 });
         chmodSync(dir, 0o755);
         const chosen = scenario.setup(dir);
-        assert.ok(chosen, 'scenario set up');
         const args =
           command === 'dry-run' ? ['--dry-run', ...chosen.args, '--state-dir', join(dir, 'state')] : ['inspect', '--json', ...chosen.args];
         const result = await runBin(args, scenario.uid === undefined ? {} : { uid: scenario.uid });
@@ -317,13 +318,13 @@ describe('hostile configs', { concurrency: 2 }, () => {
         assert.ok((result.maxRssKb ?? 0) < RSS_BOUND_KB, `${label}: peak RSS ${result.maxRssKb} kB`);
         const expectation = scenario.expect;
         let outcome: string;
-        if (expectation.kind === 'error' || (expectation.kind === 'error-or-summary' && result.code !== 0)) {
-          checkError(result, chosen.named, expectation.kind === 'error' ? expectation.problem : /./, label);
+        if (expectation.kind === 'error') {
+          checkError(result, chosen.named, expectation.problem, label);
           outcome = `error: ${result.stderr.trim().replace(/^connect-telemetry: /, '').replace(dir, '…')}`;
         } else {
           assert.equal(result.code, 0, `${label}: exit code (stderr: ${result.stderr.slice(0, 300)})`);
           assert.deepEqual(keysOf(command, result.stdout), expectation.keys, `${label}: components`);
-          if (expectation.kind === 'summary' && expectation.ignoredDocuments !== undefined) {
+          if (expectation.ignoredDocuments !== undefined) {
             // dry-run warns on stderr; inspect --json carries the count.
             if (command === 'dry-run') assert.match(result.stderr, new RegExp(`${expectation.ignoredDocuments + 1} YAML documents`));
             else assert.equal(JSON.parse(result.stdout).files[0].ignoredDocuments, expectation.ignoredDocuments);
