@@ -15,9 +15,7 @@ import { jwtVerify } from 'jose';
 import { killAllBinaries, runBinary, startBinary } from '../helpers/binary.ts';
 import { startStub, type Stub } from '../helpers/collector-stub.ts';
 import { serialiseState } from '../../src/sidecar/state/state.ts';
-import type { CatalogueData } from '../../src/catalogue/catalogue.ts';
-import bundled from '../../src/catalogue/connect-4.112.0.json' with { type: 'json' };
-import { catalogueToJsonSchema } from '../helpers/catalogue-to-jsonschema.ts';
+import { SCHEMA_PATH } from '../catalogue/fixtures/connect-schema.ts';
 
 const GENERATE = 'input:\n  generate:\n    mapping: root = "hello"\noutput:\n  drop: {}\n';
 const KAFKA = 'input:\n  kafka:\n    addresses: [localhost:9092]\n    topics: [t]\noutput:\n  aws_s3:\n    bucket: b\n';
@@ -269,13 +267,28 @@ describe('daemon (built binary, real HTTP)', () => {
     assert.match(String(daemon.logs.find((l) => l['msg'] === 'report failed; dropped until the next period')?.['error']), /no answer .* within 300 ms/);
   });
 
-  it('aborts an in-flight request and exits 0 on SIGTERM', async () => {
+  it('aborts an in-flight request and exits 0 on SIGTERM', { timeout: 60_000 }, async () => {
     const dir = workdir();
-    const hanging = await stub(() => undefined);
+    // Where the daemon had got to when the server saw the connection end:
+    // had it already logged that it stopped (so its exit may have closed it)?
+    let stoppedBeforeClose: boolean | undefined;
+    let closed!: () => void;
+    const connectionClosed = new Promise<void>((resolve) => (closed = resolve));
+    const hanging = await stub((_request, response) => {
+      response.socket?.once('end', () => {
+        stoppedBeforeClose = daemon.logs.some((l) => l['msg'] === 'stopped');
+        closed();
+      });
+    });
     const daemon = startBinary(daemonArgs(dir, hanging.url, ['--timeout', '1h', '--period', '1h']));
     await hanging.waitFor(1);
     const stopped = await daemon.stop();
+    await connectionClosed;
     assert.equal(stopped.code, 0);
+    assert.equal(stoppedBeforeClose, false, 'the daemon closed the connection itself, before it stopped');
+    assert.ok(daemon.logs.some((l) => l['msg'] === 'stopped'), 'then it stopped cleanly');
+    assert.ok(!daemon.logs.some((l) => l['msg'] === 'report failed; dropped until the next period'), 'an aborted report is not a failed one');
+    assert.equal(JSON.parse(readFileSync(join(dir, 'state', 'state.json'), 'utf8')).lastReport, undefined, 'nothing recorded: the next start tries again');
     assert.ok(stopped.ms < 2000, `took ${stopped.ms} ms`);
   });
 
@@ -330,7 +343,7 @@ describe('daemon (built binary, real HTTP)', () => {
       const fifos = Array.from({ length: 20 }, (_, i) => join(dir, `schema-${i}.json`));
       for (const fifo of fifos) execFileSync('mkfifo', [fifo]);
       const daemons = fifos.map((fifo) => startBinary(daemonArgs(dir, 'http://127.0.0.1:9/connect/telemetry', ['--delay', '1h', '--schema', fifo])));
-      const schema = JSON.stringify(catalogueToJsonSchema(bundled as CatalogueData));
+      const schema = readFileSync(SCHEMA_PATH, 'utf8');
       await Promise.all(fifos.map((fifo) => writeFile(fifo, schema)));
       const exits: (number | null)[] = [];
       for (const daemon of daemons) void daemon.exited.then((code) => exits.push(code));
