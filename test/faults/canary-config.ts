@@ -3,6 +3,12 @@
  * interpolation, environment value, comment and unknown component name, and
  * the check that a payload holds none of them. Shared by the library,
  * --dry-run and daemon privacy tests.
+ *
+ * The generator also says which components a report of its config must
+ * carry: it knows what it put where, so the tests never ask the code under
+ * test for the expected value. It takes only the catalogue's data (which
+ * names exist, where nested components sit) and Connect's root defaults,
+ * written out below.
  */
 import assert from 'node:assert/strict';
 import { stringify } from 'yaml';
@@ -28,9 +34,23 @@ export interface Generated {
   text: string;
   env: Record<string, string>;
   canaries: Set<string>;
-  /** `category/name` of each component placed, `unknown` for names not in the catalogue. */
-  placed: string[];
+  /**
+   * The payload's components for this config as a main config: each
+   * component placed (`unknown` for a name not in the catalogue), plus Connect's default for each root field left out, in the
+   * walker's order (root fields in Connect's order; each component before
+   * the components inside it, its own slots before the shared ones).
+   */
+  components: { type: string; name: string }[];
 }
+
+/** Connect's defaults for a main config's root fields that are left out. */
+const ROOT_DEFAULTS: Record<string, string> = {
+  input: 'input/stdin',
+  buffer: 'buffer/none',
+  output: 'output/stdout',
+  metrics: 'metrics/prometheus',
+  tracer: 'tracer/none',
+};
 
 function makeDraw(seed: number): Draw {
   let x = seed >>> 0 || 1;
@@ -71,6 +91,7 @@ export function generate(seed: number): Generated {
   const { rng, canary } = makeDraw(seed);
   const canaries = new Set<string>();
   const env: Record<string, string> = {};
+  /** `category/name` of each component placed, `unknown` for names not in the catalogue. */
   const placed: string[] = [];
   const secret = () => {
     const c = canary();
@@ -151,8 +172,13 @@ export function generate(seed: number): Generated {
   };
 
   let tree: Tree = {};
+  const expected: string[] = [];
   for (const slot of catalogue.rootSlots) {
+    const before = placed.length;
     if (rng() < 0.6) tree = merge(tree, fill(slot.steps, slot.category, -1)) as Tree;
+    const filled = placed.slice(before);
+    const fallback = ROOT_DEFAULTS[slot.path];
+    expected.push(...(filled.length === 0 && fallback !== undefined ? [fallback] : filled));
   }
   extraFields(tree, 0);
   // Comments with secrets between lines and after values.
@@ -166,11 +192,15 @@ export function generate(seed: number): Generated {
     })
     .join('\n');
   for (const value of Object.values(env)) if (value !== '') canaries.add(value);
-  return { text, env, canaries, placed };
+  const components = expected.map((key) => {
+    const [type = '', name = ''] = key.split('/');
+    return { type, name };
+  });
+  return { text, env, canaries, components };
 }
 
 
-export function assertClean(payload: Payload, generated: Generated, instanceId: string) {
+export function assertClean(payload: Payload, generated: Pick<Generated, 'canaries'>, instanceId: string) {
   const json = JSON.stringify(payload);
   assert.ok(!json.toLowerCase().includes(MARK), `a canary reached the payload: ${json.slice(0, 400)}`);
   for (const canary of generated.canaries) assert.ok(!json.includes(canary), `canary ${canary} in the payload`);
