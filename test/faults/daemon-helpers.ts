@@ -15,6 +15,13 @@ export const FULL = process.env['FAULT_FULL'] === '1' || Number(process.env['FAU
 
 export const GOOD_A = 'input:\n  kafka:\n    addresses: [localhost:9092]\n    topics: [t]\noutput:\n  aws_s3:\n    bucket: b\n';
 export const GOOD_B = 'input:\n  generate:\n    mapping: root = "hello"\npipeline:\n  processors:\n    - mapping: root = this\noutput:\n  drop: {}\n';
+/**
+ * What a report carries for GOOD_A and GOOD_B, written out by hand: root
+ * fields in Connect's order, with the buffer, metrics and tracer Connect fills
+ * in. The same whether the file is a main config or the only stream file.
+ */
+export const GOOD_A_COMPONENTS = ['input/kafka', 'buffer/none', 'output/aws_s3', 'metrics/prometheus', 'tracer/none'];
+export const GOOD_B_COMPONENTS = ['input/generate', 'buffer/none', 'processor/mapping', 'output/drop', 'metrics/prometheus', 'tracer/none'];
 
 export const FAILED = 'report failed; dropped until the next period';
 export const SENT = 'report sent';
