@@ -63,11 +63,14 @@ export function tempDir(t: TestContext, prefix = 'ct-collector-'): string {
   return dir;
 }
 
-export const PG_URL = process.env['CONNECT_TELEMETRY_TEST_PG_URL'] ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const GIVEN_PG_URL = process.env['CONNECT_TELEMETRY_TEST_PG_URL'];
+export const PG_URL = GIVEN_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 /**
  * A fresh, empty PostgreSQL database for one test (dropped afterwards), or
- * undefined after skipping the test when no PostgreSQL is reachable.
+ * undefined after skipping the test when no PostgreSQL is reachable. A server
+ * named by CONNECT_TELEMETRY_TEST_PG_URL must be reachable: then a failure to
+ * connect fails the test rather than skipping it.
  */
 export async function freshPostgres(t: TestContext): Promise<string | undefined> {
   const admin = new pg.Client({ connectionString: PG_URL, connectionTimeoutMillis: 2000 });
@@ -75,7 +78,8 @@ export async function freshPostgres(t: TestContext): Promise<string | undefined>
     await admin.connect();
   } catch (error) {
     await admin.end().catch(() => undefined);
-    t.skip(`no PostgreSQL at ${PG_URL} (${error instanceof Error ? error.message : String(error)}); set CONNECT_TELEMETRY_TEST_PG_URL`);
+    if (GIVEN_PG_URL !== undefined) throw new Error(`CONNECT_TELEMETRY_TEST_PG_URL names ${PG_URL}, which does not answer`, { cause: error });
+    t.skip(`no PostgreSQL at ${PG_URL} (${error instanceof Error ? error.message : String(error)}); set CONNECT_TELEMETRY_TEST_PG_URL, or run `npm run test:pg``);
     return undefined;
   }
   const name = `ct_test_${randomBytes(6).toString('hex')}`;
