@@ -79,7 +79,7 @@ export async function freshPostgres(t: TestContext): Promise<string | undefined>
   } catch (error) {
     await admin.end().catch(() => undefined);
     if (GIVEN_PG_URL !== undefined) throw new Error(`CONNECT_TELEMETRY_TEST_PG_URL names ${PG_URL}, which does not answer`, { cause: error });
-    t.skip(`no PostgreSQL at ${PG_URL} (${error instanceof Error ? error.message : String(error)}); set CONNECT_TELEMETRY_TEST_PG_URL, or run `npm run test:pg``);
+    t.skip(`no PostgreSQL at ${PG_URL} (${error instanceof Error ? error.message : String(error)}); set CONNECT_TELEMETRY_TEST_PG_URL, or run npm run test:pg`);
     return undefined;
   }
   const name = `ct_test_${randomBytes(6).toString('hex')}`;
