@@ -112,7 +112,7 @@ describe('catalogueFromJsonSchema', () => {
       walked.map((c) => [c.path, `${c.category}/${c.name}`]),
       WALKED_WITH_SCHEMA,
     );
-    assert.equal(walked.find((c) => !c.known)?.writtenName, 'kafka_franz');
+    assert.deepEqual(walked.find((c) => !c.known)?.written, ['kafka_franz']);
   });
 
   const notSchemas: [string, unknown][] = [
