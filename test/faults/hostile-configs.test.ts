@@ -20,8 +20,9 @@ const RSS_BOUND_KB = 1_500_000;
 
 /**
  * The components Connect counts for a config with no components of its own:
- * the defaults a main config gets (a stream file gets the first three, the
- * instance the last two), as `category/name`, sorted.
+ * the defaults a main config gets (in streams mode each stream file gets the
+ * input, buffer and output, the instance the metrics and tracer), as
+ * `category/name`, sorted.
  */
 const DEFAULTS_ONLY = ['buffer/none', 'input/stdin', 'metrics/prometheus', 'output/stdout', 'tracer/none'];
 /** What CLEAN (a stdin input, a drop output) summarises to, sorted. */
@@ -30,7 +31,7 @@ const CLEAN_KEYS = ['buffer/none', 'input/stdin', 'metrics/prometheus', 'output/
 const withProcessors = (processors: string[]) => ['input/stdin', 'buffer/none', 'output/stdout', 'metrics/prometheus', 'tracer/none', ...processors].sort();
 
 type Expectation =
-  | { kind: 'error'; problem: RegExp; pathInMessage?: boolean }
+  | { kind: 'error'; problem: RegExp }
   | { kind: 'summary'; keys: string[]; ignoredDocuments?: number };
 
 interface Scenario {
