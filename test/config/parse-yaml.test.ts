@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseYaml, YamlSyntaxError } from '../../src/config/parse-yaml.ts';
+import { MAX_YAML_TOKENS, parseYaml, withoutSourceText, YamlSyntaxError } from '../../src/config/parse-yaml.ts';
 
 describe('parseYaml', () => {
   it('parses a mapping', () => assert.deepEqual(parseYaml('input:\n  generate: {}\n').tree, { input: { generate: {} } }));
@@ -47,4 +47,71 @@ describe('parseYaml', () => {
   });
 
   it('gives an empty file an empty tree', () => assert.equal(parseYaml('').tree, null));
+});
+
+describe('parseYaml, more of what go-yaml accepts and what it refuses', () => {
+  it('repairs a multi-line single-quoted scalar that holds a doubled quote', () => {
+    assert.deepEqual(parseYaml("a:\n  b: 'it''s\n  fine'\n  c: 1\n").tree, { a: { b: "it's fine", c: 1 } });
+  });
+
+  it('repairs a multi-line double-quoted scalar with an escaped quote on its last line', () => {
+    assert.deepEqual(parseYaml('a:\n  b: "say\n  \\"hi\\""\n  c: 1\n').tree, { a: { b: 'say "hi"', c: 1 } });
+  });
+
+  it('refuses a quoted scalar that is never closed', () => {
+    assert.throws(() => parseYaml("a: 'never closed\nb: 1\n"), (error: unknown) => error instanceof YamlSyntaxError && /^invalid YAML at line \d+, column \d+: /.test(error.message));
+  });
+
+  it('refuses a file of more tokens than the bound, before building the tree', () => {
+    const text = `a: [${'1,'.repeat(MAX_YAML_TOKENS / 2)}1]\n`;
+    assert.throws(() => parseYaml(text), new RegExp(`the YAML holds more than ${MAX_YAML_TOKENS} tokens`));
+  });
+
+  it('refuses nesting deep enough to overflow the stack with one clear reason', () => {
+    assert.throws(
+      () => parseYaml(`a: ${'['.repeat(20_000)}${']'.repeat(20_000)}\n`),
+      (error: unknown) => error instanceof YamlSyntaxError && /^invalid YAML( at line \d+, column \d+)?: the YAML is nested too deeply to parse$/.test(error.message),
+    );
+  });
+
+  it('never quotes the config in an error message, which is logged', () => {
+    const secret = 'cnrysecret';
+    const snippets = [
+      `a: *${secret}\n`,
+      `a: !${secret} [\n`,
+      `%YAML 9.${secret}\n---\na: 1\n`,
+      `a: "\\x${secret}"\n`,
+      `a: |${secret}\n  x\n`,
+      `${secret}: 1\n${secret}: 2\n`,
+      `a: &${secret} 1\nb: *${secret}\nc: *${secret}x\n`,
+    ];
+    for (const snippet of snippets) {
+      assert.throws(
+        () => parseYaml(snippet),
+        (error: unknown) => error instanceof YamlSyntaxError && error.message.startsWith('invalid YAML') && !error.message.includes(secret),
+        JSON.stringify(snippet),
+      );
+    }
+  });
+});
+
+describe('withoutSourceText', () => {
+  // Reasons shaped as the parser writes them, each with a piece of config in it.
+  const cases: [string, string][] = [
+    ['Unresolved alias (the anchor must be set before the alias): cnry', 'Unresolved alias (the anchor must be set before the alias)'],
+    ['Some reason: cnry\nand more: cnry', 'Some reason'],
+    ['Unknown directive %cnry', 'Unknown directive'],
+    ['Unsupported YAML version 9.cnry', 'Unsupported YAML version'],
+    ['Unresolved plain scalar cnry', 'Unresolved plain scalar'],
+    ['Invalid escape sequence \\xcnry', 'Invalid escape sequence'],
+    ["Verbatim tags aren't resolved, so !<cnry> is invalid.", "Verbatim tags aren't resolved"],
+    ['The !cnry! tag has no suffix', 'A tag has no suffix'],
+    ['Unexpected cnry in flow map', 'Unexpected token in flow map'],
+    // Nothing from the config: kept as it is.
+    ['Unexpected ] in block map', 'Unexpected ] in block map'],
+    ['Map keys must be unique', 'Map keys must be unique'],
+  ];
+  for (const [reason, kept] of cases) {
+    it(`${JSON.stringify(reason)} → ${JSON.stringify(kept)}`, () => assert.equal(withoutSourceText(reason), kept));
+  }
 });

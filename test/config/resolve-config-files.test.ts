@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { resolveConfigFiles } from '../../src/config/resolve-config-files.ts';
 import { readConfigTexts } from '../../src/config/load-configs.ts';
-import { defaultConfigCandidates, findDefaultConfig } from '../../src/config/find-default-config.ts';
+import { defaultConfigCandidates, findDefaultConfig, withDefaultConfig } from '../../src/config/find-default-config.ts';
+import { UserError } from '../../src/lib/errors.ts';
 
 describe('resolveConfigFiles', () => {
   const dir = mkdtempSync(join(tmpdir(), 'ct-resolve-'));
@@ -129,5 +130,48 @@ describe('findDefaultConfig', () => {
     assert.equal(await findDefaultConfig(dir), join(dir, 'benthos.yaml'));
     writeFileSync(join(dir, 'connect.yaml'), '{}\n');
     assert.equal(await findDefaultConfig(dir), join(dir, 'connect.yaml'));
+  });
+});
+
+describe('withDefaultConfig', () => {
+  const withDefault = () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ct-default-'));
+    writeFileSync(join(dir, 'connect.yaml'), '{}\n');
+    return dir;
+  };
+  const bare = () => mkdtempSync(join(tmpdir(), 'ct-no-default-'));
+
+  it('run: fills in the default config when none is given, and says which', async () => {
+    const dir = withDefault();
+    assert.deepEqual(await withDefaultConfig({ configs: [], resources: ['r.yaml'] }, dir), {
+      sources: { configs: [join(dir, 'connect.yaml')], resources: ['r.yaml'] },
+      found: join(dir, 'connect.yaml'),
+    });
+  });
+
+  it('run: leaves given configs alone', async () => {
+    const sources = { configs: ['mine.yaml'], resources: [] };
+    assert.deepEqual(await withDefaultConfig(sources, withDefault()), { sources });
+  });
+
+  it('run: with no config given and none in the default places, says where it looked', async () => {
+    const dir = bare();
+    await assert.rejects(withDefaultConfig({ configs: [], resources: [] }, dir), (error: unknown) =>
+      error instanceof UserError && error.message.startsWith("no --config given and no config in Connect's default places (") && error.message.includes(join(dir, 'benthos.yaml')),
+    );
+  });
+
+  it('streams: takes the default config as the observability config when there is one', async () => {
+    const dir = withDefault();
+    assert.deepEqual(await withDefaultConfig({ configs: [], resources: [], streams: ['s/'] }, dir), {
+      sources: { configs: [], resources: [], streams: ['s/'], observability: join(dir, 'connect.yaml') },
+      found: join(dir, 'connect.yaml'),
+    });
+  });
+
+  it('streams: needs none, and keeps an observability config given with -o', async () => {
+    assert.deepEqual(await withDefaultConfig({ configs: [], resources: [], streams: ['s/'] }, bare()), { sources: { configs: [], resources: [], streams: ['s/'] } });
+    const given = { configs: [], resources: [], streams: ['s/'], observability: 'o.yaml' };
+    assert.deepEqual(await withDefaultConfig(given, withDefault()), { sources: given });
   });
 });
