@@ -2,7 +2,7 @@
  * Parses one config file's text into a plain tree, accepting what Connect's
  * parser (go-yaml v3) accepts. Pure: text in, tree or error out.
  */
-import { Composer, Lexer, LineCounter, Parser, type Document, type YAMLError } from 'yaml';
+import { Composer, isScalar, Lexer, LineCounter, Parser, visit, YAMLParseError, type Document, type YAMLError } from 'yaml';
 import { errorMessage } from '../lib/errors.ts';
 
 export class YamlSyntaxError extends Error {
@@ -50,7 +50,35 @@ function* boundedCst(text: string, parser: Parser) {
   yield* parser.end();
 }
 
-const PARSE_OPTIONS = { merge: true, uniqueKeys: true, strict: true, logLevel: 'error' } as const;
+// Repeated keys are refused (as go-yaml refuses them) by firstRepeatedKey below,
+// not by the parser's own check, which compares each key with every earlier
+// one: quadratic, minutes of CPU for one mapping of 30,000 keys.
+const PARSE_OPTIONS = { merge: true, uniqueKeys: false, strict: true, logLevel: 'error' } as const;
+
+/**
+ * The first mapping key (in the text) that repeats an earlier key of its
+ * mapping, compared as the parser compares them: scalar keys with equal
+ * values (`1` and `1.0`, `~` and `null` are the same key; NaN never is;
+ * each `<<` merge key is a symbol of its own, so merge keys may repeat).
+ * One pass over the document, a set per mapping.
+ */
+function firstRepeatedKey(doc: Document.Parsed): YAMLError | undefined {
+  let first: number | undefined;
+  visit(doc, {
+    Map(_, map) {
+      const seen = new Set<unknown>();
+      for (const { key } of map.items) {
+        if (!isScalar(key) || Number.isNaN(key.value)) continue;
+        if (seen.has(key.value)) {
+          const at = key.range?.[0] ?? 0;
+          if (first === undefined || at < first) first = at;
+        }
+        seen.add(key.value);
+      }
+    },
+  });
+  return first === undefined ? undefined : new YAMLParseError([first, first + 1], 'DUPLICATE_KEY', 'Map keys must be unique');
+}
 
 /** parseAllDocuments, with the token bound applied while lexing. */
 function parseDocuments(text: string, lineCounter: LineCounter): Document.Parsed[] {
@@ -140,7 +168,7 @@ export function parseYaml(source: string): ParsedYaml {
     const lineCounter = new LineCounter();
     const list = parseDocuments(text, lineCounter);
     const first = list[0];
-    const error = first?.errors[0];
+    const error = first?.errors[0] ?? (first ? firstRepeatedKey(first) : undefined);
     if (error && error.code === 'MISSING_CHAR' && /quote/.test(error.message) && repairs < MAX_REPAIRS) {
       const repaired = indentQuotedContinuation(text, error.pos[0]);
       if (repaired !== undefined && repaired !== text) {

@@ -1,5 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { parseDocument } from 'yaml';
 import { MAX_YAML_TOKENS, parseYaml, withoutSourceText, YamlSyntaxError } from '../../src/config/parse-yaml.ts';
 
 describe('parseYaml', () => {
@@ -114,4 +116,46 @@ describe('withoutSourceText', () => {
   for (const [reason, kept] of cases) {
     it(`${JSON.stringify(reason)} → ${JSON.stringify(kept)}`, () => assert.equal(withoutSourceText(reason), kept));
   }
+});
+
+describe('parseYaml, repeated keys', () => {
+  const refuses = (text: string) => assert.throws(() => parseYaml(text), (error: unknown) => error instanceof YamlSyntaxError && /unique/.test(error.message));
+
+  it('refuses keys that are the same value however written: 1 and 1.0, ~ and null, true and True', () => {
+    refuses('1: a\n1.0: b\n');
+    refuses('~: a\nnull: b\n');
+    refuses('true: 1\nTrue: 2\n');
+  });
+
+  it('tells keys of different types apart: 1 and "1" are two keys', () => {
+    assert.deepEqual(parseYaml('1: a\n"1": b\n').tree, { 1: 'b' });
+  });
+
+  it('lets merge keys repeat', () => {
+    assert.deepEqual(parseYaml('x: &x {p: 1}\ny: &y {q: 2}\nb:\n  <<: *x\n  <<: *y\n').tree, { x: { p: 1 }, y: { q: 2 }, b: { p: 1, q: 2 } });
+  });
+
+  it('names the line of the first repeat in the text, also when a later mapping holds one too', () => {
+    assert.throws(() => parseYaml('a:\n  b: 1\n  b: 2\nc: 1\nc: 2\n'), /line 3, column 3/);
+  });
+
+  it('refuses exactly what the yaml library itself refuses as a repeated key (property)', () => {
+    // The library's own (quadratic) check is the reference here, on small documents.
+    const key = fc.constantFrom('a', "'a'", '"a"', 'b', '1', '1.0', '"1"', '~', 'null', 'true', 'True', '.nan', '0x1');
+    const mapping = (depth: number): fc.Arbitrary<string> =>
+      fc.array(fc.tuple(key, depth > 0 ? fc.oneof(fc.constant('v'), mapping(depth - 1)) : fc.constant('v')), { maxLength: 4 }).map((pairs) => `{${pairs.map(([k, v]) => `${k}: ${v}`).join(', ')}}`);
+    fc.assert(
+      fc.property(mapping(2), (text) => {
+        const reference = parseDocument(text, { merge: true, uniqueKeys: true, strict: true }).errors.some((error) => error.code === 'DUPLICATE_KEY');
+        let refused = false;
+        try {
+          parseYaml(text);
+        } catch (error) {
+          refused = /unique/.test(String(error));
+        }
+        assert.equal(refused, reference, text);
+      }),
+      { numRuns: 2000 },
+    );
+  });
 });
