@@ -28,6 +28,8 @@
 #   IMAGE_SMOKE_TAG  the image's tag (default localhost/connect-telemetry:smoke);
 #       the image is kept after the run, to be tried by hand
 set -uo pipefail
+# podman's network helper (netavark) runs iptables/nft, which live in the sbin directories.
+export PATH="$PATH:/usr/local/sbin:/usr/sbin:/sbin"
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
 tag=${IMAGE_SMOKE_TAG:-localhost/connect-telemetry:smoke}
