@@ -32,7 +32,7 @@ export async function prune(raw: RawPruneOptions, deps: Pick<CliDeps, 'env' | 's
   const before = now - olderThanMs;
   try {
     const counts = await storage.prune({ before, now, signal: deps.shutdown });
-    deps.stdout(`pruned ${counts.reports} report(s), ${counts.instances} instance(s) not seen since ${new Date(before).toISOString()}, and ${counts.tokens} replay digest(s)\n`);
+    deps.stdout(`pruned ${counts.reports} report(s), ${counts.instances} instance(s) not seen since ${new Date(before).toISOString()}, ${counts.activity} day/week activity row(s), and ${counts.tokens} replay digest(s)\n`);
   } finally {
     await storage.close();
   }

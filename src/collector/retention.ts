@@ -36,7 +36,7 @@ export function startRetention(storage: Storage, options: RetentionOptions, deps
     const before = options.retainMs === undefined ? undefined : now - options.retainMs;
     try {
       const counts = await storage.prune({ before, now, signal: stopping.signal });
-      const level = counts.reports + counts.instances + counts.tokens > 0 ? 'info' : 'debug';
+      const level = counts.reports + counts.instances + counts.activity + counts.tokens > 0 ? 'info' : 'debug';
       logger[level]({ ...counts, before: before === undefined ? null : new Date(before).toISOString() }, 'pruned');
     } catch (error) {
       logger.warn({ reason: errorMessage(error) }, 'pruning failed; trying again at the next pass');

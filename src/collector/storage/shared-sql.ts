@@ -16,6 +16,7 @@
  * - `set_activity`: counters per day or week and set;
  * - `seen_tokens` (version 2): the digest of every signed report stored.
  */
+import { dayOf, SPANS } from './activity-rollup.ts';
 import type { PruneCounts, PruneRequest, Row, SqlValue } from './storage.ts';
 
 /**
@@ -64,6 +65,12 @@ const DELETE_INACTIVE_INSTANCES = `DELETE FROM instances
 const DELETE_OLD_REPORTS = `DELETE FROM reports
   WHERE id IN (SELECT id FROM reports WHERE received_at < ? ORDER BY received_at LIMIT ?)`;
 
+// An activity row whose day or week ended before the cutoff: ingest only ever
+// touches the current periods, and trends read the per-set counters.
+const DELETE_OLD_ACTIVITY = `DELETE FROM instance_activity
+  WHERE span_days = ? AND day <= ? AND (day, instance) IN
+    (SELECT day, instance FROM instance_activity WHERE span_days = ? AND day <= ? ORDER BY day LIMIT ?)`;
+
 const DELETE_EXPIRED_TOKENS = `DELETE FROM seen_tokens
   WHERE digest IN (SELECT digest FROM seen_tokens WHERE expires_at < ? LIMIT ?)`;
 
@@ -85,12 +92,13 @@ async function untilDone(target: PruneTarget, signal: AbortSignal | undefined, b
 /**
  * Prunes as the Storage interface describes, a batch per transaction:
  * inactive instances first, so that no instance is ever left without its
- * latest report, then old reports, then token digests. The rollups stay:
- * counters are what trends read, and an activity row of a pruned instance
- * no longer joins any instance.
+ * latest report, then old reports, then the per-instance activity rows of
+ * days and weeks that ended before the cutoff, then token digests. The
+ * per-set counters stay: they are what trends read, a few rows a period.
+ * (Analysing a window longer than the retention loses its first days.)
  */
 export async function pruneInBatches(target: PruneTarget, request: PruneRequest, batchSize = PRUNE_BATCH): Promise<PruneCounts> {
-  const counts: PruneCounts = { reports: 0, instances: 0, tokens: 0 };
+  const counts: PruneCounts = { reports: 0, instances: 0, activity: 0, tokens: 0 };
   const { before, signal } = request;
   if (before !== undefined) {
     counts.instances = await untilDone(target, signal, () =>
@@ -100,6 +108,12 @@ export async function pruneInBatches(target: PruneTarget, request: PruneRequest,
       }),
     );
     counts.reports = await untilDone(target, signal, () => target.transaction(async (run) => (await run(DELETE_OLD_REPORTS, [before, batchSize])).changes));
+    for (const span of SPANS) {
+      const lastDay = dayOf(before) - span; // the last period start whose period ended by the cutoff's day
+      counts.activity += await untilDone(target, signal, () =>
+        target.transaction(async (run) => (await run(DELETE_OLD_ACTIVITY, [span, lastDay, span, lastDay, batchSize])).changes),
+      );
+    }
     counts.tokens = await untilDone(target, signal, () => target.transaction(async (run) => (await run(DELETE_OLD_TOKENS, [before, batchSize])).changes));
   }
   counts.tokens += await untilDone(target, signal, () => target.transaction(async (run) => (await run(DELETE_EXPIRED_TOKENS, [request.now, batchSize])).changes));

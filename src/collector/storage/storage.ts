@@ -40,6 +40,8 @@ export interface PruneRequest {
 export interface PruneCounts {
   reports: number;
   instances: number;
+  /** Per-instance activity rows of days and weeks that ended before the cutoff. */
+  activity: number;
   tokens: number;
 }
 

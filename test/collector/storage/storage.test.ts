@@ -106,7 +106,9 @@ for (const [label, opener] of openers) {
       await storage.store(report(IDS.b, 1, ['input/amqp_1'], 'linux', 'amd64'), NOW - 20 * DAY);
       await storage.store(report(IDS.b, 2, ['input/amqp_1', 'output/kafka'], 'linux', 'amd64'), NOW - 9 * DAY);
       await storage.store(report(IDS.c, 1, ['input/generate'], 'linux', 'amd64'), cutoff, { digest: '3'.repeat(64), expiresAt: NOW - 1000 });
-      assert.deepEqual(await storage.prune({ before: cutoff, now: NOW }), { reports: 4, instances: 1, tokens: 2 });
+      // Activity rows of periods that ended by the cutoff's day (Fri 2025-01-24): the days
+      // a Jan 21 and Jan 23, b Jan 11 and Jan 22, and b's week of Mon Jan 6.
+      assert.deepEqual(await storage.prune({ before: cutoff, now: NOW }), { reports: 4, instances: 1, activity: 5, tokens: 2 });
       const ids = (await storage.query('SELECT instance_id FROM instances ORDER BY instance_id')).map((row) => String(row['instance_id']));
       assert.deepEqual(ids, [IDS.a, IDS.c].sort());
       const kept = (await storage.query('SELECT i.instance_id, r.received_at FROM reports r JOIN instances i ON i.id = r.instance ORDER BY r.received_at')).map((row) => `${String(row['instance_id'])}@${Number(row['received_at'])}`);
@@ -115,8 +117,10 @@ for (const [label, opener] of openers) {
       // The rollups stay: b's days and weeks are still counted for trends.
       assert.equal(await one(storage, "SELECT COUNT(*) FROM set_activity WHERE span_days = 1 AND day = ?", [Math.floor((NOW - 20 * DAY) / DAY)]), 1);
       assert.equal(await one(storage, 'SELECT COUNT(*) FROM seen_tokens'), 1);
+      // 11 activity rows (6 days, 5 weeks) less the 5 pruned.
+      assert.equal(await one(storage, 'SELECT COUNT(*) FROM instance_activity'), 6);
       // Pruning again finds nothing.
-      assert.deepEqual(await storage.prune({ before: cutoff, now: NOW }), { reports: 0, instances: 0, tokens: 0 });
+      assert.deepEqual(await storage.prune({ before: cutoff, now: NOW }), { reports: 0, instances: 0, activity: 0, tokens: 0 });
     });
 
     it('without a cutoff, only forgets token digests that expired', async (t) => {
@@ -124,7 +128,7 @@ for (const [label, opener] of openers) {
       if (!storage) return;
       await storage.store(report(IDS.a, 1, ['input/kafka'], 'linux', 'amd64'), NOW - 400 * DAY, { digest: '1'.repeat(64), expiresAt: null });
       await storage.store(report(IDS.a, 2, ['input/kafka'], 'linux', 'amd64'), NOW - DAY, { digest: '2'.repeat(64), expiresAt: NOW - 1 });
-      assert.deepEqual(await storage.prune({ now: NOW }), { reports: 0, instances: 0, tokens: 1 });
+      assert.deepEqual(await storage.prune({ now: NOW }), { reports: 0, instances: 0, activity: 0, tokens: 1 });
       assert.equal(await one(storage, 'SELECT COUNT(*) FROM reports'), 2);
     });
 
@@ -134,7 +138,9 @@ for (const [label, opener] of openers) {
       const ids = Array.from({ length: 1100 }, (_, i) => `1b6c2b8e-1f3d-4c5e-9a7b-${String(i).padStart(12, '0')}`);
       await Promise.all(ids.map((id, i) => storage.store(report(id, i, ['input/generate'], 'linux', 'amd64'), NOW - 30 * DAY - i)));
       await storage.store(report(IDS.a, 1, ['input/kafka'], 'linux', 'amd64'), NOW);
-      assert.deepEqual(await storage.prune({ before: NOW - DAY, now: NOW }), { reports: 1100, instances: 1100, tokens: 0 });
+      // Their day (Wed 2025-01-01) and week (from Mon 2024-12-30) ended before the cutoff; a's have not.
+      assert.deepEqual(await storage.prune({ before: NOW - DAY, now: NOW }), { reports: 1100, instances: 1100, activity: 2200, tokens: 0 });
+      assert.equal(await one(storage, 'SELECT COUNT(*) FROM instance_activity'), 2);
       assert.equal(await one(storage, 'SELECT COUNT(*) FROM reports'), 1);
       assert.equal(await one(storage, 'SELECT COUNT(*) FROM instances'), 1);
     });
