@@ -30,7 +30,7 @@ try {
   );
   const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] });
   try {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
     await page.goto(`http://127.0.0.1:${collector.port}/ui/`);
     await page.locator('body[data-loaded="true"]').waitFor();
     await page.locator('#plugins tr[data-plugin="output/kafka_franz"]').click();

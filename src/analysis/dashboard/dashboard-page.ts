@@ -64,6 +64,7 @@ body { font: 14px/1.4 system-ui, sans-serif; margin: 0; color: #1d1d1f; backgrou
 header { background: #fff; border-bottom: 1px solid #ddd; padding: 1rem 2rem; }
 main { padding: 0 2rem 2rem; display: grid; grid-template-columns: minmax(0, 1fr) minmax(0, 1fr); gap: 0 2rem; }
 #fleet-section, #trends-section { grid-column: 1 / -1; }
+section { overflow-x: auto; } /* a wide table scrolls inside its column rather than past the page */
 h1 { font-size: 1.4rem; margin: 0 0 .5rem; } h2 { font-size: 1.1rem; border-bottom: 1px solid #ddd; margin-top: 1.5rem; } h3 { font-size: 1rem; }
 #controls { display: flex; flex-wrap: wrap; gap: 1rem; align-items: center; }
 table { border-collapse: collapse; width: 100%; } th, td { padding: 2px 8px; border-bottom: 1px solid #eee; text-align: left; }
