@@ -21,7 +21,7 @@ export async function reportOnce(summary: Summary | undefined, store: StateStore
     return;
   }
   const payload = buildPayload(allComponents(summary), store.state, started, deps.hostInfo);
-  const body = await encodeBody(payload, settings.signingKey);
+  const body = await encodeBody(payload, settings.signingKey, started);
   logger.debug({ payload }, 'sending report');
   const result = await send(body, started, settings, deps);
   if (shutdown.aborted && result.outcome === 'failed') return; // not an outcome: the next start tries again

@@ -25,7 +25,7 @@ export async function sendFleet(
       const payload = payloads[next++] as Payload;
       let status = 0;
       try {
-        const { body, contentType } = await encodeBody(payload, options.signingKey);
+        const { body, contentType } = await encodeBody(payload, options.signingKey, Date.now());
         const response = await send(endpoint, { method: 'POST', headers: { 'content-type': contentType }, body });
         await response.arrayBuffer();
         status = response.status;

@@ -303,6 +303,9 @@ describe('daemon (built binary, real HTTP)', () => {
     assert.equal(request!.headers['content-type'], 'text/plain');
     const { payload } = await jwtVerify(request!.body, publicKey, { algorithms: ['RS256'] });
     assert.deepEqual((payload['components'] as { name: string }[]).map((c) => c.name), ['generate', 'none', 'drop', 'prometheus', 'none']);
+    // Signed just now, in whole seconds since the epoch.
+    assert.equal(typeof payload.iat, 'number');
+    assert.ok(Math.abs((payload.iat as number) * 1000 - Date.now()) < 60_000, `iat ${payload.iat} is not now`);
     assert.ok(!daemon.stderr().includes('PRIVATE KEY'));
   });
 
