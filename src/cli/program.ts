@@ -23,6 +23,7 @@ import { defineSimulateCommand } from './simulate-command.ts';
 import { defineStatusCommand } from './status-command.ts';
 import { defineStreamsCommand } from './streams-command.ts';
 import { closestName } from './closest-name.ts';
+import { placeCommandFirst } from './command-first.ts';
 
 export type { CliDeps };
 
@@ -69,9 +70,10 @@ export async function run(argv: readonly string[], deps: CliDeps): Promise<numbe
   let exitCode = 0;
   const program = buildProgram({ deps, setExit: (code) => (exitCode = code) });
   try {
-    const unknown = await unknownCommand(argv, program, deps.cwd);
+    const words = placeCommandFirst(argv, program);
+    const unknown = await unknownCommand(words, program, deps.cwd);
     if (unknown) throw unknown;
-    await program.parseAsync([...argv], { from: 'user' });
+    await program.parseAsync(words, { from: 'user' });
     return exitCode;
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;

@@ -23,6 +23,7 @@ function workdir() {
   mkdirSync(join(dir, 'streams'));
   writeFileSync(join(dir, 'streams/a.yaml'), 'input:\n  generate: {}\n');
   writeFileSync(join(dir, '.env'), 'IN=kafka\n');
+  writeFileSync(join(dir, 'resources.yaml'), 'processor_resources:\n  - label: shape\n    mapping: root = this\n');
   return dir;
 }
 
@@ -83,6 +84,24 @@ describe('run (the command line)', () => {
     const none = await cli(['streams', '--dry-run'], dir);
     assert.equal(none.code, 2);
     assert.match(none.stderr, /streams: give the stream config files or directories/);
+  });
+
+  it("takes Connect's global flags before the command as well as after it", async () => {
+    const dir = workdir();
+    const state = join(dir, 'state');
+    const streams = await cli(['-r', 'resources.yaml', 'streams', 'streams', '--dry-run', '--state-dir', state], dir);
+    assert.equal(streams.code, 0, streams.stderr);
+    assert.deepEqual(names(streams.stdout), ['input/generate', 'buffer/none', 'output/stdout', 'processor/mapping', 'metrics/prometheus', 'tracer/none']);
+    const single = await cli(['-e', '.env', '--state-dir', state, 'run', 'config.yaml', '--dry-run'], dir);
+    assert.equal(single.code, 0, single.stderr);
+    assert.deepEqual(names(single.stdout).slice(0, 1), ['input/kafka']);
+    const joined = await cli(['--env-file=.env', 'run', 'config.yaml', '--dry-run', '--state-dir', state], dir);
+    assert.deepEqual(names(joined.stdout).slice(0, 1), ['input/kafka']);
+    // A flag's value is never taken for the command: here `status` is the resource file's name.
+    writeFileSync(join(dir, 'status'), 'processor_resources: []\n');
+    const value = await cli(['-r', 'status', 'config.yaml', '--dry-run', '--state-dir', state], dir);
+    assert.equal(value.code, 0, value.stderr);
+    assert.deepEqual(names(value.stdout).slice(0, 1), ['input/stdin']);
   });
 
   it('inspects as run does, or as streams does with --streams', async () => {
