@@ -59,11 +59,11 @@ export interface ActivityInput {
   uptime: number;
 }
 
-export const activityKey = (span: Span, day: number, instance: number): string => `${span}:${day}:${instance}`;
+export const activityKey = (span: Span, day: number, instance: number | string): string => `${span}:${day}:${instance}`;
 
-/** The activity rows a batch touches: read them before rolling it up. */
-export function activityKeys(inputs: readonly ActivityInput[]): { span: Span; day: number; instance: number }[] {
-  const keys = new Map<string, { span: Span; day: number; instance: number }>();
+/** The activity rows a batch touches: read them before rolling it up (an instance by its integer key, or by its id as reported). */
+export function activityKeys<I extends number | string>(inputs: readonly { instance: I; at: number }[]): { span: Span; day: number; instance: I }[] {
+  const keys = new Map<string, { span: Span; day: number; instance: I }>();
   for (const input of inputs) {
     for (const span of SPANS) {
       const day = periodStart(span, dayOf(input.at));

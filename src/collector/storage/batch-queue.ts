@@ -4,9 +4,9 @@
  * transaction holding its report committed, or fails with it.
  *
  * Items queued in the same turn of the event loop join one batch (up to
- * `maxBatch`); with `maxInFlight` above 1 (PostgreSQL), further batches start
- * while others are still committing, and under load each batch holds what
- * arrived while the previous ones were in flight.
+ * `maxBatch`); with `maxInFlight` above 1, further batches start while
+ * others are still committing. Under load each batch holds what arrived
+ * while the previous ones were in flight.
  */
 
 export interface BatchQueue<T, R> {

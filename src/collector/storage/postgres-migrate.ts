@@ -30,7 +30,8 @@ const MIGRATIONS: readonly ((exec: Exec) => Promise<void>)[] = [
       const rows = await exec(V1_REPORTS_PAGE, [after, V1_PAGE]);
       if (rows.length === 0) break;
       const items = rows.map(v1ReportOf);
-      await writePostgresBatch(exec, items, await ids(items, exec));
+      const { last } = await writePostgresBatch(exec, items, await ids(items, exec));
+      await last;
       after = Number(rows[rows.length - 1]?.['id']);
     }
     await exec(DROP_V1);

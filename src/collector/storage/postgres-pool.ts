@@ -17,6 +17,7 @@
  */
 import pg from 'pg';
 import { errorCode, errorMessage } from '../../lib/errors.ts';
+import { pipelinedExecOn, type Exec } from './postgres-transaction.ts';
 import { StorageUnavailableError } from './storage-unavailable.ts';
 
 export interface PostgresPoolOptions {
@@ -28,11 +29,32 @@ export interface PostgresPoolOptions {
    * queries may rightly take minutes); connecting is still limited.
    */
   timeoutMs?: number;
+  /**
+   * Send a client's statements without waiting for the previous one's
+   * answer (pg's pipeline mode), so a transaction's statements that do not
+   * depend on each other share one round trip.
+   */
+  pipeline?: boolean;
+}
+
+/**
+ * What a pipelined transaction's work returns: its result, and its last
+ * statement, still in flight, which COMMIT follows on the wire at once.
+ */
+export interface PipelinedWork<T> {
+  result: T;
+  last: Promise<unknown>;
 }
 
 export interface PostgresPool {
   /** Runs `work` in one transaction: committed if it returns, rolled back if it throws. */
   transaction<T>(work: (client: pg.PoolClient) => Promise<T>, options?: { unlimited?: boolean }): Promise<T>;
+  /**
+   * Like transaction(), in as few round trips as the work allows (on a pool
+   * opened with `pipeline`): BEGIN goes out with the work's first
+   * statements, and COMMIT right behind its last one.
+   */
+  pipelinedTransaction<T>(work: (exec: Exec) => Promise<PipelinedWork<T>>): Promise<T>;
   /** One statement on any connection. */
   query<R extends pg.QueryResultRow = pg.QueryResultRow>(sql: string, params?: readonly unknown[]): Promise<pg.QueryResult<R>>;
   /** Resolves once the database answers a trivial query within the deadline. */
@@ -80,6 +102,7 @@ function createPgPool(url: string, options: PostgresPoolOptions): pg.Pool {
     max: options.maxConnections ?? 10,
     connectionTimeoutMillis: Math.min(timeoutMs ?? CONNECT_LIMIT_MS, CONNECT_LIMIT_MS),
     keepAlive: true,
+    pipeline: options.pipeline ?? false,
     ...(timeoutMs === undefined
       ? {}
       : {
@@ -153,12 +176,40 @@ async function inTransaction<T>(client: pg.PoolClient, work: (client: pg.PoolCli
   }
 }
 
+/**
+ * BEGIN, `work`, COMMIT, pipelined: nothing waits for BEGIN's answer, and
+ * COMMIT is sent before the last statement's answer is back. Should that
+ * statement fail, the server turns the COMMIT into a rollback and its error
+ * is the one thrown; the report is answered only once COMMIT's answer says
+ * it is committed.
+ */
+async function inPipelinedTransaction<T>(client: pg.PoolClient, work: (exec: Exec) => Promise<PipelinedWork<T>>): Promise<T> {
+  const exec = pipelinedExecOn(client);
+  const begin = exec('BEGIN');
+  begin.catch(() => undefined); // its error, if any, is the one the work's first statement meets too
+  try {
+    const { result, last } = await work(exec);
+    const commit = exec('COMMIT');
+    commit.catch(() => undefined);
+    await begin;
+    await last;
+    await commit;
+    return result;
+  } catch (error) {
+    await exec('ROLLBACK').catch(() => undefined);
+    throw error;
+  }
+}
+
 export function createPostgresPool(url: string, options: PostgresPoolOptions = {}): PostgresPool {
   const pool = createPgPool(url, options);
   const { timeoutMs } = options;
   return {
     transaction(work, { unlimited = false } = {}) {
       return withClient(pool, unlimited ? undefined : timeoutMs, (client) => inTransaction(client, work, unlimited && timeoutMs !== undefined));
+    },
+    pipelinedTransaction(work) {
+      return withClient(pool, timeoutMs, (client) => inPipelinedTransaction(client, work));
     },
     query(sql, params = []) {
       return withClient(pool, timeoutMs, (client) => client.query(sql, [...params]));

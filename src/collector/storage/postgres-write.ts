@@ -8,9 +8,16 @@
  * by their id, then counters by period and set; an instance's rollup rows are
  * only written by the transaction holding that instance's row, so the rows
  * read in (2) are the committed ones.
+ *
+ * Statements (1) and (2) go out together (the pool pipelines them): (2) finds
+ * the rows by the instances' ids as reported, so it does not wait for (1)'s
+ * answer, and the server still runs it after (1), in a snapshot taken once
+ * (1) holds the instances' rows. (3) goes out with the COMMIT. An unsigned
+ * batch is thus two round trips, a signed one three.
  */
 import { activityKey, activityKeys, rollUp, type ActivityInput, type ActivityRow, type Span } from './activity-rollup.ts';
 import type { BatchIds } from './postgres-dictionaries.ts';
+import type { PipelinedWork } from './postgres-pool.ts';
 import type { Exec } from './postgres-transaction.ts';
 import { latestPerInstance, type Incoming } from './report-rows.ts';
 import type { StoreOutcome } from './storage.ts';
@@ -31,8 +38,10 @@ const LATEST_AND_REPORTS = `WITH latest AS (
 SELECT id, instance_id FROM latest`;
 
 const READ_ACTIVITY = `SELECT a.span_days, a.day, a.instance, a.set_id, a.uptime, a.first_at, a.last_at, a.reports
-FROM instance_activity a JOIN unnest(?::int[], ?::int[], ?::bigint[]) AS k (span_days, day, instance)
-  ON a.span_days = k.span_days AND a.day = k.day AND a.instance = k.instance`;
+FROM unnest(?::int[], ?::int[], ?::text[]) AS k (span_days, day, instance_id)
+  JOIN instance_activity a ON a.span_days = k.span_days AND a.day = k.day
+    -- A subquery, not a join: the plan then looks up each row by its whole key.
+    AND a.instance = (SELECT i.id FROM instances i WHERE i.instance_id = k.instance_id COLLATE "C")`;
 
 const WRITE_ACTIVITY = `WITH rows AS (
   INSERT INTO instance_activity (${sql.ACTIVITY_COLUMNS})
@@ -61,8 +70,9 @@ async function storeLatestAndReports(exec: Exec, items: readonly Incoming[], ids
   return new Map(rows.map((row) => [String(row['instance_id']), Number(row['id'])]));
 }
 
-async function readActivity(exec: Exec, inputs: readonly ActivityInput[]): Promise<Map<string, ActivityRow>> {
-  const keys = activityKeys(inputs);
+/** The rollup rows the batch touches, by the instances' ids as reported. */
+async function readActivity(exec: Exec, items: readonly Incoming[]): Promise<Map<string, ActivityRow>> {
+  const keys = activityKeys(items.map(({ report, receivedAt }) => ({ instance: report.id, at: receivedAt })));
   const rows = await exec(READ_ACTIVITY, [keys.map((k) => k.span), keys.map((k) => k.day), keys.map((k) => k.instance)]);
   const current = new Map<string, ActivityRow>();
   for (const row of rows) {
@@ -97,26 +107,35 @@ async function claimTokens(exec: Exec, items: readonly Incoming[]): Promise<Stor
   return items.map(({ token }, i) => (!token || (claimed.has(token.digest) && first.get(token.digest) === i) ? 'stored' : 'replay'));
 }
 
-/** Writes a batch through `exec`, inside a transaction the caller holds; one outcome per item. */
-export async function writePostgresBatch(exec: Exec, all: readonly Incoming[], allIds: BatchIds): Promise<StoreOutcome[]> {
+/**
+ * Writes a batch through `exec`, inside a transaction the caller holds; one
+ * outcome per item, and the last statement, still in flight (the caller
+ * commits once it is answered).
+ */
+export async function writePostgresBatch(exec: Exec, all: readonly Incoming[], allIds: BatchIds): Promise<PipelinedWork<StoreOutcome[]>> {
   const outcomes = await claimTokens(exec, all);
   const keep = (_: unknown, i: number) => outcomes[i] === 'stored';
   const items = all.filter(keep);
-  if (items.length > 0) await writeStored(exec, items, { setIds: allIds.setIds.filter(keep), hostIds: allIds.hostIds.filter(keep) });
-  return outcomes;
+  const { last } = items.length > 0 ? await writeStored(exec, items, { setIds: allIds.setIds.filter(keep), hostIds: allIds.hostIds.filter(keep) }) : { last: Promise.resolve() };
+  return { result: outcomes, last };
 }
 
-async function writeStored(exec: Exec, items: readonly Incoming[], ids: BatchIds): Promise<void> {
-  const instanceIds = await storeLatestAndReports(exec, items, ids);
+async function writeStored(exec: Exec, items: readonly Incoming[], ids: BatchIds): Promise<{ last: Promise<unknown> }> {
+  // Both statements are sent now; should the first fail, its error is the one thrown.
+  const stored = storeLatestAndReports(exec, items, ids);
+  const read = readActivity(exec, items);
+  read.catch(() => undefined);
+  const instanceIds = await stored;
   const inputs = items.map(({ report, receivedAt }, i): ActivityInput => ({
     instance: instanceIds.get(report.id) as number,
     at: receivedAt,
     setId: ids.setIds[i] as number,
     uptime: report.uptime,
   }));
-  const { rows, counters } = rollUp(inputs, await readActivity(exec, inputs));
-  await exec(WRITE_ACTIVITY, [
+  const { rows, counters } = rollUp(inputs, await read);
+  const last = exec(WRITE_ACTIVITY, [
     ...(['span', 'day', 'instance', 'setId', 'uptime', 'firstAt', 'lastAt', 'reports'] as const).map((field) => rows.map((r) => r[field])),
     ...(['span', 'day', 'setId', 'instances', 'reports'] as const).map((field) => counters.map((c) => c[field])),
   ]);
+  return { last };
 }
