@@ -7,7 +7,7 @@
  */
 import { postgresDictionaries } from './postgres-dictionaries.ts';
 import type { PostgresPool } from './postgres-pool.ts';
-import { execOn, type Exec } from './postgres-transaction.ts';
+import { coalescingExecOn, execOn, type Exec } from './postgres-transaction.ts';
 import { writePostgresBatch } from './postgres-write.ts';
 import { SCHEMA_VERSION } from './report-rows.ts';
 import { DROP_V1, POSTGRES, schemaV1, schemaV3, SEEN_TOKENS_MIGRATION, V1_REPORTS_PAGE } from './shared-sql.ts';
@@ -16,11 +16,12 @@ import { V1_PAGE, v1ReportOf } from './v1-reports.ts';
 // Any constant: makes collectors starting together migrate one at a time.
 const MIGRATION_LOCK = 7_311_001;
 
-const MIGRATIONS: readonly ((exec: Exec) => Promise<void>)[] = [
+// `together`: the write path's way of sending its statements (several in one message).
+const MIGRATIONS: readonly ((exec: Exec, together: Exec) => Promise<void>)[] = [
   async (exec) => void (await exec(schemaV1(POSTGRES))),
   // 2: the replay guard; its primary key is what stops a replay across collectors.
   async (exec) => void (await exec(SEEN_TOKENS_MIGRATION)),
-  async (exec) => {
+  async (exec, together) => {
     await exec(`DROP TABLE instance_components; DROP TABLE instances;
       ALTER TABLE reports RENAME TO reports_v1; ALTER INDEX reports_received_at RENAME TO reports_v1_received_at;
       ALTER INDEX reports_pkey RENAME TO reports_v1_pkey; ALTER SEQUENCE reports_id_seq RENAME TO reports_v1_id_seq;`);
@@ -30,7 +31,7 @@ const MIGRATIONS: readonly ((exec: Exec) => Promise<void>)[] = [
       const rows = await exec(V1_REPORTS_PAGE, [after, V1_PAGE]);
       if (rows.length === 0) break;
       const items = rows.map(v1ReportOf);
-      const { last } = await writePostgresBatch(exec, items, await ids(items, exec));
+      const { last } = await writePostgresBatch(together, items, await ids(items, exec));
       await last;
       after = Number(rows[rows.length - 1]?.['id']);
     }
@@ -48,7 +49,7 @@ export async function migrate(pool: PostgresPool): Promise<void> {
     if (current > SCHEMA_VERSION) throw new Error(`the database has schema version ${current}, newer than this program's ${SCHEMA_VERSION}; upgrade connect-telemetry`);
     for (let version = current + 1; version <= MIGRATIONS.length; version++) {
       // Statements without parameters go through the simple protocol, which takes several at once.
-      await MIGRATIONS[version - 1]?.(exec);
+      await MIGRATIONS[version - 1]?.(exec, coalescingExecOn(client));
       await exec('INSERT INTO schema_version (version) VALUES (?)', [version]);
     }
   }, { unlimited: true });

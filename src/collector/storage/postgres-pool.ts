@@ -17,7 +17,7 @@
  */
 import pg from 'pg';
 import { errorCode, errorMessage } from '../../lib/errors.ts';
-import { pipelinedExecOn, type Exec } from './postgres-transaction.ts';
+import { coalescingExecOn, type Exec } from './postgres-transaction.ts';
 import { StorageUnavailableError } from './storage-unavailable.ts';
 
 export interface PostgresPoolOptions {
@@ -29,12 +29,6 @@ export interface PostgresPoolOptions {
    * queries may rightly take minutes); connecting is still limited.
    */
   timeoutMs?: number;
-  /**
-   * Send a client's statements without waiting for the previous one's
-   * answer (pg's pipeline mode), so a transaction's statements that do not
-   * depend on each other share one round trip.
-   */
-  pipeline?: boolean;
 }
 
 /**
@@ -50,9 +44,10 @@ export interface PostgresPool {
   /** Runs `work` in one transaction: committed if it returns, rolled back if it throws. */
   transaction<T>(work: (client: pg.PoolClient) => Promise<T>, options?: { unlimited?: boolean }): Promise<T>;
   /**
-   * Like transaction(), in as few round trips as the work allows (on a pool
-   * opened with `pipeline`): BEGIN goes out with the work's first
-   * statements, and COMMIT right behind its last one.
+   * Like transaction(), in as few round trips as the work allows: the work
+   * gets an Exec that sends the statements of one turn of the event loop as
+   * one message (coalescingExecOn); BEGIN goes out with the work's first
+   * statements, and COMMIT with its last one.
    */
   pipelinedTransaction<T>(work: (exec: Exec) => Promise<PipelinedWork<T>>): Promise<T>;
   /** One statement on any connection. */
@@ -102,7 +97,6 @@ function createPgPool(url: string, options: PostgresPoolOptions): pg.Pool {
     max: options.maxConnections ?? 10,
     connectionTimeoutMillis: Math.min(timeoutMs ?? CONNECT_LIMIT_MS, CONNECT_LIMIT_MS),
     keepAlive: true,
-    pipeline: options.pipeline ?? false,
     ...(timeoutMs === undefined
       ? {}
       : {
@@ -177,14 +171,14 @@ async function inTransaction<T>(client: pg.PoolClient, work: (client: pg.PoolCli
 }
 
 /**
- * BEGIN, `work`, COMMIT, pipelined: nothing waits for BEGIN's answer, and
- * COMMIT is sent before the last statement's answer is back. Should that
- * statement fail, the server turns the COMMIT into a rollback and its error
- * is the one thrown; the report is answered only once COMMIT's answer says
- * it is committed.
+ * BEGIN, `work`, COMMIT, pipelined: BEGIN is sent with the work's first
+ * statements, COMMIT with its last one, before that one is answered. Should
+ * it fail, the server skips the COMMIT and its error is the one thrown; the
+ * work's result is returned only once COMMIT is answered, so a report is
+ * acknowledged only once it is committed.
  */
 async function inPipelinedTransaction<T>(client: pg.PoolClient, work: (exec: Exec) => Promise<PipelinedWork<T>>): Promise<T> {
-  const exec = pipelinedExecOn(client);
+  const exec = coalescingExecOn(client);
   const begin = exec('BEGIN');
   begin.catch(() => undefined); // its error, if any, is the one the work's first statement meets too
   try {

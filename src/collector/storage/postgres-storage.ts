@@ -31,7 +31,7 @@ const MAX_BATCH = 1000;
 const MAX_IN_FLIGHT = 1;
 
 export async function openPostgresStorage(url: string, options: PostgresPoolOptions = {}): Promise<Storage> {
-  const pool = createPostgresPool(url, { ...options, pipeline: true });
+  const pool = createPostgresPool(url, options);
   try {
     await migrate(pool);
   } catch (error) {

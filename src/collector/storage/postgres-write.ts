@@ -9,11 +9,12 @@
  * only written by the transaction holding that instance's row, so the rows
  * read in (2) are the committed ones.
  *
- * Statements (1) and (2) go out together (the pool pipelines them): (2) finds
- * the rows by the instances' ids as reported, so it does not wait for (1)'s
- * answer, and the server still runs it after (1), in a snapshot taken once
- * (1) holds the instances' rows. (3) goes out with the COMMIT. An unsigned
- * batch is thus two round trips, a signed one three.
+ * Statements (1) and (2) go out together, with the BEGIN, in one message
+ * (the pool's pipelinedTransaction): (2) finds the rows by the instances'
+ * ids as reported, so it does not wait for (1)'s answer, and the server
+ * still runs it after (1), in a snapshot taken once (1) holds the
+ * instances' rows. (3) goes out with the COMMIT. An unsigned batch is thus
+ * two round trips, a signed one three.
  */
 import { activityKey, activityKeys, rollUp, type ActivityInput, type ActivityRow, type Span } from './activity-rollup.ts';
 import type { BatchIds } from './postgres-dictionaries.ts';
