@@ -86,3 +86,65 @@ describe('createPostgresPool', () => {
     await pool.ping();
   });
 });
+
+/** What another connection sees: committed rows only. */
+async function committedRows(url: string, sql: string): Promise<unknown[]> {
+  const other = new pg.Client({ connectionString: url });
+  await other.connect();
+  try {
+    return (await other.query(sql)).rows;
+  } finally {
+    await other.end();
+  }
+}
+
+describe('pipelinedTransaction', () => {
+  it('commits once the work and its last statement are done, and returns the work result', async (t) => {
+    const url = await freshPostgres(t);
+    if (url === undefined) return;
+    const pool = createPostgresPool(url, { timeoutMs: 5000 });
+    t.after(() => pool.end());
+    await pool.query('CREATE TABLE t (n INTEGER)');
+    const result = await pool.pipelinedTransaction(async (exec) => {
+      const [first, second] = await Promise.all([exec('INSERT INTO t VALUES (?) RETURNING n', [1]), exec('SELECT count(*)::int AS c FROM t')]);
+      return { result: [first[0]?.['n'], second[0]?.['c']], last: exec('INSERT INTO t VALUES (?)', [2]) };
+    });
+    // The second statement ran after the first, in the same transaction: it saw its row.
+    assert.deepEqual(result, [1, 1]);
+    assert.deepEqual(await committedRows(url, 'SELECT n FROM t ORDER BY n'), [{ n: 1 }, { n: 2 }]);
+  });
+
+  it('commits nothing when the last statement fails, and throws its error', async (t) => {
+    const url = await freshPostgres(t);
+    if (url === undefined) return;
+    const pool = createPostgresPool(url, { timeoutMs: 5000 });
+    t.after(() => pool.end());
+    await pool.query('CREATE TABLE t (n INTEGER PRIMARY KEY)');
+    const failed = pool.pipelinedTransaction(async (exec) => {
+      await exec('INSERT INTO t VALUES (?)', [1]);
+      return { result: 'done', last: exec('INSERT INTO t VALUES (?)', [1]) };
+    });
+    await assert.rejects(failed, (error: unknown) => (error as { code?: string }).code === '23505');
+    assert.deepEqual(await committedRows(url, 'SELECT n FROM t'), []);
+    await pool.ping(); // the client that failed was not handed on in a broken state
+  });
+
+  it('rejects every statement of a message with the error of the first that failed, and commits none', async (t) => {
+    const url = await freshPostgres(t);
+    if (url === undefined) return;
+    const pool = createPostgresPool(url, { timeoutMs: 5000 });
+    t.after(() => pool.end());
+    await pool.query('CREATE TABLE t (n INTEGER)');
+    const outcomes: string[] = [];
+    const failed = pool.pipelinedTransaction(async (exec) => {
+      const sent = [exec('INSERT INTO t VALUES (?)', [1]), exec('SELECT * FROM missing_table'), exec('INSERT INTO t VALUES (?)', [3])];
+      const settled = await Promise.allSettled(sent);
+      outcomes.push(...settled.map((s) => (s.status === 'rejected' ? String((s.reason as { code?: string }).code) : 'ok')));
+      await sent[0];
+      return { result: 'done', last: Promise.resolve() };
+    });
+    await assert.rejects(failed);
+    assert.deepEqual(outcomes, ['42P01', '42P01', '42P01']);
+    assert.deepEqual(await committedRows(url, 'SELECT n FROM t'), []);
+  });
+});
