@@ -5,9 +5,9 @@
  */
 import assert from 'node:assert/strict';
 import { createServer, type Socket } from 'node:net';
-import { describe, it } from 'node:test';
+import { describe, it, type TestContext } from 'node:test';
 import pg from 'pg';
-import { createPostgresPool, isUnavailableError } from '../../../src/collector/storage/postgres-pool.ts';
+import { createPostgresPool, isUnavailableError, type PostgresPool } from '../../../src/collector/storage/postgres-pool.ts';
 import { StorageUnavailableError } from '../../../src/collector/storage/storage-unavailable.ts';
 import { freshPostgres } from '../../helpers/fleet.ts';
 
@@ -98,13 +98,21 @@ async function committedRows(url: string, sql: string): Promise<unknown[]> {
   }
 }
 
+/** A pool on a fresh database holding one table `t` (`columns`), with the database's URL; undefined when there is no PostgreSQL. */
+async function poolWithTable(t: TestContext, columns: string): Promise<{ url: string; pool: PostgresPool } | undefined> {
+  const url = await freshPostgres(t);
+  if (url === undefined) return undefined;
+  const pool = createPostgresPool(url, { timeoutMs: 5000 });
+  t.after(() => pool.end());
+  await pool.query(`CREATE TABLE t (${columns})`);
+  return { url, pool };
+}
+
 describe('pipelinedTransaction', () => {
   it('commits once the work and its last statement are done, and returns the work result', async (t) => {
-    const url = await freshPostgres(t);
-    if (url === undefined) return;
-    const pool = createPostgresPool(url, { timeoutMs: 5000 });
-    t.after(() => pool.end());
-    await pool.query('CREATE TABLE t (n INTEGER)');
+    const opened = await poolWithTable(t, 'n INTEGER');
+    if (opened === undefined) return;
+    const { url, pool } = opened;
     const result = await pool.pipelinedTransaction(async (exec) => {
       const [first, second] = await Promise.all([exec('INSERT INTO t VALUES (?) RETURNING n', [1]), exec('SELECT count(*)::int AS c FROM t')]);
       return { result: [first[0]?.['n'], second[0]?.['c']], last: exec('INSERT INTO t VALUES (?)', [2]) };
@@ -115,11 +123,9 @@ describe('pipelinedTransaction', () => {
   });
 
   it('commits nothing when the last statement fails, and throws its error', async (t) => {
-    const url = await freshPostgres(t);
-    if (url === undefined) return;
-    const pool = createPostgresPool(url, { timeoutMs: 5000 });
-    t.after(() => pool.end());
-    await pool.query('CREATE TABLE t (n INTEGER PRIMARY KEY)');
+    const opened = await poolWithTable(t, 'n INTEGER PRIMARY KEY');
+    if (opened === undefined) return;
+    const { url, pool } = opened;
     const failed = pool.pipelinedTransaction(async (exec) => {
       await exec('INSERT INTO t VALUES (?)', [1]);
       return { result: 'done', last: exec('INSERT INTO t VALUES (?)', [1]) };
@@ -130,11 +136,9 @@ describe('pipelinedTransaction', () => {
   });
 
   it('rejects every statement of a message with the error of the first that failed, and commits none', async (t) => {
-    const url = await freshPostgres(t);
-    if (url === undefined) return;
-    const pool = createPostgresPool(url, { timeoutMs: 5000 });
-    t.after(() => pool.end());
-    await pool.query('CREATE TABLE t (n INTEGER)');
+    const opened = await poolWithTable(t, 'n INTEGER');
+    if (opened === undefined) return;
+    const { url, pool } = opened;
     const outcomes: string[] = [];
     const failed = pool.pipelinedTransaction(async (exec) => {
       const sent = [exec('INSERT INTO t VALUES (?)', [1]), exec('SELECT * FROM missing_table'), exec('INSERT INTO t VALUES (?)', [3])];
