@@ -2,7 +2,7 @@
  * The fleet: active instances per UTC day, uptime and platforms. The daily
  * counts come from the rollups kept at ingest: with no least uptime (and no
  * report newer than the window's end), every instance that reported inside
- * the window is active, so whole days are read from the per-day counters
+ * the window is active, so whole days are read from the per-day counters (summed over the sets by the database)
  * and only the window's first, partial day from that day's activity rows;
  * otherwise each day's activity rows are checked against the active instances.
  */
@@ -27,14 +27,7 @@ async function dailyCounts(reader: FleetReader, selection: ActiveSelection): Pro
   const days = new Map<number, DayCount>();
   const head = await reader.dayFrom(first, selection.from);
   days.set(first, { day: first, ...head });
-  if (last > first) {
-    for (const row of await reader.periodSetCounts(1, first + 1, last)) {
-      const day = days.get(row.day) ?? { day: row.day, instances: 0, reports: 0 };
-      day.instances += row.instances;
-      day.reports += row.reports;
-      days.set(row.day, day);
-    }
-  }
+  if (last > first) for (const row of await reader.dayTotals(first + 1, last)) days.set(row.day, row);
   return [...days.values()].filter((d) => d.instances > 0).sort((a, b) => a.day - b.day);
 }
 

@@ -65,6 +65,8 @@ export interface FleetReader {
   latestReportAt(): Promise<number | null>;
   /** The counters kept at ingest for the periods of `span` days starting in [firstDay, lastDay]. */
   periodSetCounts(span: Span, firstDay: number, lastDay: number): Promise<PeriodSetCount[]>;
+  /** The daily counters of days [firstDay, lastDay] summed over the sets: one row per day that has any. */
+  dayTotals(firstDay: number, lastDay: number): Promise<DayCount[]>;
   /**
    * Instances whose latest report of a period (of `span`, starting in
    * [firstDay, lastDay]) has an uptime of at least `minUptime`, per period and set.
