@@ -7,7 +7,7 @@
  * least uptime, from the per-instance activity rows). Pure but for the reads.
  */
 import { dayDate, dayOf, periodStart, type Span } from '../collector/storage/activity-rollup.ts';
-import type { ActiveSelection, FleetReader, StoredSets } from '../collector/storage/fleet-reader.ts';
+import type { ActiveSelection, FleetReader, PeriodSetCount, StoredSets } from '../collector/storage/fleet-reader.ts';
 import { refText, type PluginRef, type Trend, type Trends } from './report-model.ts';
 
 const DAY_MS = 86_400_000;
@@ -24,20 +24,36 @@ export function trendPeriods(windowMs: number, from: number, to: number) {
   return { span, first, last, count, complete, previousFirst: first - complete * span };
 }
 
+/** Instances per period slot, per set: a counter row costs one addition, however many periods have any. */
+function perSetSeries(rows: readonly PeriodSetCount[], firstDay: number, span: Span, slots: number): Map<number, number[]> {
+  const perSet = new Map<number, number[]>();
+  for (const row of rows) {
+    let values = perSet.get(row.setId);
+    if (!values) perSet.set(row.setId, (values = new Array<number>(slots).fill(0)));
+    values[(row.day - firstDay) / span]! += row.instances;
+  }
+  return perSet;
+}
+
+/** Each set's series added to each of its plugins': the sets' plugins are visited once, not once per period. */
+function perPluginSeries(perSet: ReadonlyMap<number, readonly number[]>, stored: StoredSets): Map<number, number[]> {
+  const perPlugin = new Map<number, number[]>();
+  for (const [setId, series] of perSet) {
+    for (const { plugin } of stored.sets.get(setId) ?? []) {
+      const values = perPlugin.get(plugin);
+      if (values) for (let i = 0; i < series.length; i++) values[i]! += series[i]!;
+      else perPlugin.set(plugin, [...series]);
+    }
+  }
+  return perPlugin;
+}
+
 export async function trendsOf(reader: FleetReader, selection: ActiveSelection, windowMs: number, stored: StoredSets, order: readonly PluginRef[], type?: string): Promise<Trends> {
   const p = trendPeriods(windowMs, selection.from, selection.to);
   const rows =
     selection.minUptime > 0 ? await reader.periodSetsWithUptime(p.span, p.previousFirst, p.last, selection.minUptime) : await reader.periodSetCounts(p.span, p.previousFirst, p.last);
-  const slots = p.count + p.complete;
-  const perPlugin = new Map<number, number[]>();
-  for (const row of rows) {
-    const slot = (row.day - p.previousFirst) / p.span;
-    for (const { plugin } of stored.sets.get(row.setId) ?? []) {
-      let values = perPlugin.get(plugin);
-      if (!values) perPlugin.set(plugin, (values = new Array<number>(slots).fill(0)));
-      values[slot]! += row.instances;
-    }
-  }
+  const perPlugin = perPluginSeries(perSetSeries(rows, p.previousFirst, p.span, p.count + p.complete), stored);
+  const dates = Array.from({ length: p.count }, (_, i) => dayDate(p.first + i * p.span));
   const rank = new Map(order.map((ref, i) => [refText(ref), i]));
   const trends: Trend[] = [];
   for (const [id, values] of perPlugin) {
@@ -49,7 +65,7 @@ export async function trendsOf(reader: FleetReader, selection: ActiveSelection, 
     trends.push({
       type: ref.type,
       name: ref.name,
-      series: values.slice(p.complete).map((instances, i) => ({ from: dayDate(p.first + i * p.span), instances })),
+      series: values.slice(p.complete).map((instances, i) => ({ from: dates[i] as string, instances })),
       change: previous === 0 ? null : (current - previous) / previous,
     });
   }
