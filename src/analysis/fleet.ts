@@ -2,7 +2,8 @@
  * The fleet: active instances per UTC day, uptime and platforms. The daily
  * counts come from the rollups kept at ingest: with no least uptime (and no
  * report newer than the window's end), every instance that reported inside
- * the window is active, so whole days are read from the per-day counters (summed over the sets by the database)
+ * the window is active, so whole days are read from the per-day counters
+ * (summed over the sets by the database: one row a day, however many sets)
  * and only the window's first, partial day from that day's activity rows;
  * otherwise each day's activity rows are checked against the active instances.
  */
