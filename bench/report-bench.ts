@@ -3,7 +3,7 @@
  * process per run) over large fleets written through the stores' own write
  * path, beside its floor measured in the same run: one plain scan of the
  * same instances (bench/scan-floor.ts), also a process per run. Peak memory
- * is each process's maxrss (bench/peak-rss.mjs).
+ * is each process's maxrss, and CPU time its user + system time (bench/peak-rss.mjs).
  *
  * - BENCH_FLEET_INSTANCES (default 1,000,000) active instances on SQLite, one report each;
  * - 10,000 instances with 3 reports each against the same fleet with
@@ -50,9 +50,10 @@ const median = (values: readonly number[]) => {
   return sorted.length === 0 ? Number.NaN : ((sorted[(sorted.length - 1) >> 1] as number) + (sorted[sorted.length >> 1] as number)) / 2;
 };
 
-/** Runs a node process `runs` times; wall time (ms) and peak RSS (MB) of each. */
-function timed(args: string[], runs: number, work: string): { ms: number[]; mb: number[]; stdout: string } {
+/** Runs a node process `runs` times; wall time (ms), CPU time (ms) and peak RSS (MB) of each. */
+function timed(args: string[], runs: number, work: string): { ms: number[]; cpuMs: number[]; mb: number[]; stdout: string } {
   const ms: number[] = [];
+  const cpuMs: number[] = [];
   const mb: number[] = [];
   let stdout = '';
   for (let i = 0; i < runs; i++) {
@@ -61,10 +62,12 @@ function timed(args: string[], runs: number, work: string): { ms: number[]; mb: 
     const result = spawnSync(process.execPath, ['--import', join(ROOT, 'bench', 'peak-rss.mjs'), ...args], { encoding: 'utf8', maxBuffer: 256 << 20, env: { ...process.env, BENCH_RSS_FILE: rssFile } });
     ms.push(performance.now() - started);
     if (result.status !== 0) throw new Error(`${args.join(' ')} failed: ${result.stderr}`);
-    mb.push(Number(readFileSync(rssFile, 'utf8')) / 1024);
+    const [maxRssKb, cpuMicros] = readFileSync(rssFile, 'utf8').split(' ').map(Number);
+    mb.push((maxRssKb ?? Number.NaN) / 1024);
+    cpuMs.push((cpuMicros ?? Number.NaN) / 1000);
     stdout = result.stdout;
   }
-  return { ms, mb, stdout };
+  return { ms, cpuMs, mb, stdout };
 }
 
 async function fill(storage: Storage, shape: FleetShape, log: (m: string) => void, label: string): Promise<void> {
@@ -105,7 +108,7 @@ function historyShown(stdout: string): { days: number; periods: number } {
  */
 async function historyFigure(work: string, now: number, log: (m: string) => void): Promise<ReportFigure> {
   log(`report: 10,000 instances × 3 reports against × ${HISTORY}`);
-  const fleets = [3, HISTORY].map((reports) => ({ reports, db: join(work, `history-${reports}.db`), ms: [] as number[], stdout: '' }));
+  const fleets = [3, HISTORY].map((reports) => ({ reports, db: join(work, `history-${reports}.db`), ms: [] as number[], cpuMs: [] as number[], stdout: '' }));
   for (const fleet of fleets) {
     await fill(await openSqliteStorage(fleet.db), { instances: 10_000, reportsPerInstance: fleet.reports, spreadMs: 30 * DAY - 2 * 3_600_000, now, seed: 2 }, log, `10,000 × ${fleet.reports}`);
   }
@@ -113,14 +116,16 @@ async function historyFigure(work: string, now: number, log: (m: string) => void
   for (const fleet of fleets) timed(args(fleet.db), 1, work);
   for (let run = 0; run < RUNS + 2; run++) {
     for (const fleet of fleets) {
-      const { ms, stdout } = timed(args(fleet.db), 1, work);
+      const { ms, cpuMs, stdout } = timed(args(fleet.db), 1, work);
       fleet.ms.push(...ms);
+      fleet.cpuMs.push(...cpuMs);
       fleet.stdout = stdout;
     }
   }
   const [few, many] = fleets as [(typeof fleets)[number], (typeof fleets)[number]];
   const ratio = median(many.ms) / median(few.ms);
   const shown = fleets.map((fleet) => historyShown(fleet.stdout));
+  const cpu = fleets.map((fleet) => median(fleet.cpuMs));
   return {
     figure: `report over 10,000 instances × ${HISTORY} reports (floor: × 3)`,
     value: median(many.ms),
@@ -131,7 +136,7 @@ async function historyFigure(work: string, now: number, log: (m: string) => void
     met: ratio <= 1.25,
     runs: many.ms,
     floorRuns: few.ms,
-    note: `the same instances and sets, the same 30-day window and weekly trend periods, timed in turn; ${HISTORY} reports each against 3, so ${shown[1]?.days} days and ${shown[1]?.periods} trend periods with instances against ${shown[0]?.days} and ${shown[0]?.periods}`,
+    note: `the same instances and sets, the same 30-day window and weekly trend periods, timed in turn; ${HISTORY} reports each against 3, so ${shown[1]?.days} days and ${shown[1]?.periods} trend periods with instances against ${shown[0]?.days} and ${shown[0]?.periods}; CPU time (user + system) ${cpu[1]?.toFixed(0)} ms against ${cpu[0]?.toFixed(0)} ms (${((cpu[1] ?? 0) / (cpu[0] ?? 1)).toFixed(2)}×)`,
   };
 }
 
