@@ -66,19 +66,35 @@ export interface LockHolder {
 const MAX_ATTEMPTS = 10;
 const NO_HARD_LINKS = new Set(['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS', 'EXDEV']);
 
-/** The highest-generation lock file of `dir`, with its record; undefined when there is none. */
+const MAX_LOOKS = 5;
+
+/**
+ * The highest-generation lock file of `dir`, with its record; undefined when
+ * there is none. A file removed while we look (a new holder clears the
+ * generations below its own) means the listing is out of date: look again.
+ */
 export async function readLockHolder(dir: string, fs: Pick<LockFs, 'readdir' | 'readFile' | 'lstat'>): Promise<LockHolder | undefined> {
-  for (const file of lockFilesIn(await fs.readdir(dir))) {
-    const path = join(dir, file.name);
-    try {
-      const { mtimeMs } = await fs.lstat(path);
-      const record = parseLockRecord(await fs.readFile(path, 'utf8').catch(() => ''));
-      return { ...file, record, mtimeMs };
-    } catch {
-      // removed while we looked: the next one down, or none
-    }
+  for (let look = 0; look < MAX_LOOKS; look++) {
+    const file = lockFilesIn(await fs.readdir(dir))[0];
+    if (file === undefined) return undefined;
+    const holder = await readLockFile(dir, file, fs);
+    if (holder !== 'removed') return holder;
   }
-  return undefined;
+  return undefined; // the generations keep changing under us: taking the next one decides, as it is exclusive
+}
+
+async function readLockFile(dir: string, file: { name: string; generation: number }, fs: Pick<LockFs, 'readFile' | 'lstat'>): Promise<LockHolder | 'removed'> {
+  const path = join(dir, file.name);
+  let mtimeMs: number;
+  try {
+    ({ mtimeMs } = await fs.lstat(path));
+  } catch (error) {
+    if (errorCode(error) === 'ENOENT') return 'removed';
+    throw error;
+  }
+  // Unreadable for another reason (EIO, a symlink): a lock whose holder cannot be told.
+  const text = await fs.readFile(path, 'utf8').catch((error: unknown) => (errorCode(error) === 'ENOENT' ? undefined : ''));
+  return text === undefined ? 'removed' : { ...file, record: parseLockRecord(text), mtimeMs };
 }
 
 /** Whether the holder of `holder` is running, judged from this process. */

@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { UserError } from '../../../src/lib/errors.ts';
@@ -186,6 +186,45 @@ describe('StateLock heartbeat', () => {
     assert.equal(lost.length, 1);
     await lock.release();
     assert.equal(readLock(dir, 'state.lock.1').token, 'theirs');
+  });
+});
+
+describe('readLockHolder', () => {
+  it('looks again when the lock it listed is removed before it is read, as a new holder clears the generations below its own', async () => {
+    const dir = tempDir();
+    staleLock(dir, 'state.lock', 7);
+    const newHolder = JSON.stringify({ version: 1, pid: 42, host: 'there', since: new Date(NOW).toISOString(), token: 'new' });
+    // Between our lstat and our read, another process takes generation 1 and removes generation 0.
+    const racingFs = {
+      ...realStateFs,
+      async lstat(path: string) {
+        const stats = await realStateFs.lstat(path);
+        if (path === join(dir, 'state.lock')) {
+          writeFileSync(join(dir, 'state.lock.1'), newHolder);
+          rmSync(path);
+        }
+        return stats;
+      },
+    };
+    const holder = await readLockHolder(dir, racingFs);
+    assert.equal(holder?.name, 'state.lock.1');
+    assert.equal(holder?.record?.pid, 42);
+    assert.equal(holder?.record?.host, 'there');
+  });
+
+  it('says there is no holder once the only lock file it listed is gone', async () => {
+    const dir = tempDir();
+    staleLock(dir, 'state.lock', 7);
+    // The holder releases its lock just after our listing.
+    const releasingFs = {
+      ...realStateFs,
+      async readdir(path: string) {
+        const names = await realStateFs.readdir(path);
+        rmSync(join(dir, 'state.lock'), { force: true });
+        return names;
+      },
+    };
+    assert.equal(await readLockHolder(dir, releasingFs), undefined);
   });
 });
 
