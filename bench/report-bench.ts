@@ -23,6 +23,7 @@ import { openPostgresStorage } from '../src/collector/storage/postgres-storage.t
 import { openSqliteStorage } from '../src/collector/storage/sqlite-storage.ts';
 import type { Storage } from '../src/collector/storage/storage.ts';
 import { DAY, DISTINCT_SETS, fillFleet, type FleetShape } from './fleet-data.ts';
+import type { Figure } from './figure.ts';
 import type { BenchPostgres } from './postgres-server.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -31,19 +32,6 @@ const FLEET = Number(process.env['BENCH_FLEET_INSTANCES'] ?? 1_000_000);
 const HISTORY = Number(process.env['BENCH_HISTORY_REPORTS'] ?? 720);
 const PG_FLEET = Number(process.env['BENCH_PG_FLEET_INSTANCES'] ?? 200_000);
 const RUNS = Number(process.env['BENCH_REPORT_RUNS'] ?? 3);
-
-export interface ReportFigure {
-  figure: string;
-  value: number;
-  unit: string;
-  floor?: number;
-  ratio?: number;
-  target: string;
-  met: boolean;
-  runs: number[] | string;
-  floorRuns?: number[];
-  note?: string;
-}
 
 const median = (values: readonly number[]) => {
   const sorted = [...values].sort((a, b) => a - b);
@@ -79,7 +67,7 @@ async function fill(storage: Storage, shape: FleetShape, log: (m: string) => voi
 }
 
 /** report over one database beside the plain scan of its instances; figures for both. */
-function reportBesideFloor(db: string, label: string, now: number, work: string, targetMs: number): ReportFigure[] {
+function reportBesideFloor(db: string, label: string, now: number, work: string, targetMs: number): Figure[] {
   const report = timed([BIN, 'report', '--db', db, '--format', 'json', '--trend', '--window', '30d'], RUNS, work);
   const floor = timed([join(ROOT, 'bench', 'scan-floor.ts'), db, String(now - 30 * DAY), String(Date.now() + DAY)], RUNS, work);
   const instances = (JSON.parse(report.stdout) as { instances: number }).instances;
@@ -106,7 +94,7 @@ function historyShown(stdout: string): { days: number; periods: number } {
  * timed in turn (after one untimed run each), so whatever else the machine
  * does weighs on both alike.
  */
-async function historyFigure(work: string, now: number, log: (m: string) => void): Promise<ReportFigure> {
+async function historyFigure(work: string, now: number, log: (m: string) => void): Promise<Figure> {
   log(`report: 10,000 instances × 3 reports against × ${HISTORY}`);
   const fleets = [3, HISTORY].map((reports) => ({ reports, db: join(work, `history-${reports}.db`), ms: [] as number[], cpuMs: [] as number[], stdout: '' }));
   for (const fleet of fleets) {
@@ -140,10 +128,10 @@ async function historyFigure(work: string, now: number, log: (m: string) => void
   };
 }
 
-export async function reportFigures(pg: BenchPostgres | undefined, log: (m: string) => void): Promise<ReportFigure[]> {
+export async function reportFigures(pg: BenchPostgres | undefined, log: (m: string) => void): Promise<Figure[]> {
   const work = mkdtempSync(join(tmpdir(), 'ct-bench-report-'));
   const now = Date.now();
-  const figures: ReportFigure[] = [];
+  const figures: Figure[] = [];
   try {
     if (FLEET > 0) {
       log(`report: ${FLEET.toLocaleString('en')} instances on SQLite`);

@@ -29,6 +29,7 @@ import { MAX_YAML_TOKENS } from '../src/config/parse-yaml.ts';
 import { generate, generateLargest } from './generate.ts';
 import { sidecarMemoryBudget } from './manifest-budget.ts';
 import { benchPostgres } from './postgres-server.ts';
+import type { Figure } from './figure.ts';
 import { reportFigures } from './report-bench.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -157,18 +158,6 @@ function startFloor(): { child: ChildProcess; exited: Promise<number> } {
 /** The kind of config a sidecar usually watches: the bundled demo pipeline. */
 const TYPICAL_CONFIG = readFileSync(join(ROOT, 'deploy', 'connect', 'config.yaml'), 'utf8');
 
-interface Figure {
-  figure: string;
-  value: number;
-  unit: string;
-  floor?: number;
-  ratio?: number;
-  target: string;
-  met: boolean;
-  runs: number[] | string;
-  floorRuns?: number[];
-  note?: string;
-}
 const figures: Figure[] = [];
 
 

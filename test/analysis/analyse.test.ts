@@ -6,8 +6,8 @@ import { leastCount } from '../../src/analysis/pairings.ts';
 import type { AnalysisOptions, Pairing } from '../../src/analysis/report-model.ts';
 import { openPostgresStorage } from '../../src/collector/storage/postgres-storage.ts';
 import { openSqliteStorage } from '../../src/collector/storage/sqlite-storage.ts';
-import type { Storage } from '../../src/collector/storage/storage.ts';
 import { DAY, freshPostgres, NOW, storeFleet, tempDir } from '../helpers/fleet.ts';
+import { STORAGE_BACKENDS } from '../helpers/storage-backends.ts';
 
 const BASE: AnalysisOptions = { now: NOW, windowMs: 30 * DAY, minUptimeSeconds: 0, minSupport: 0.01, minConfidence: 0, limit: 0 };
 
@@ -22,18 +22,8 @@ function assertPair(actual: Pairing | undefined, expected: { if: string; then: s
   assert.ok(close(actual.lift, expected.lift), `lift ${actual.lift} ≠ ${expected.lift}`);
 }
 
-const backends: [string, (t: TestContext) => Promise<Storage | undefined>][] = [
-  ['SQLite', async (t) => openSqliteStorage(join(tempDir(t), 'c.db'))],
-  [
-    'PostgreSQL',
-    async (t) => {
-      const url = await freshPostgres(t);
-      return url === undefined ? undefined : openPostgresStorage(url);
-    },
-  ],
-];
 
-for (const [label, open] of backends) {
+for (const [label, open] of STORAGE_BACKENDS) {
   describe(`analyse over ${label}`, () => {
     const withFleet = async (t: TestContext) => {
       const storage = await open(t);

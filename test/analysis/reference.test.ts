@@ -7,16 +7,13 @@
  * with instances that change their component set.
  */
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
-import { describe, it, type TestContext } from 'node:test';
+import { describe, it } from 'node:test';
 import { analyse } from '../../src/analysis/analyse.ts';
 import type { Analysis, AnalysisOptions } from '../../src/analysis/report-model.ts';
-import { openPostgresStorage } from '../../src/collector/storage/postgres-storage.ts';
-import { openSqliteStorage } from '../../src/collector/storage/sqlite-storage.ts';
-import type { Storage } from '../../src/collector/storage/storage.ts';
 import type { Report } from '../../src/collector/validate-report.ts';
 import { seededRandom, seededUuid } from '../../src/lib/random.ts';
-import { DAY, freshPostgres, HOUR, NOW, report, storeFleet, tempDir } from '../helpers/fleet.ts';
+import { DAY, HOUR, NOW, report, storeFleet } from '../helpers/fleet.ts';
+import { STORAGE_BACKENDS } from '../helpers/storage-backends.ts';
 
 const DEFAULTS = new Set(['input/stdin', 'buffer/none', 'output/stdout', 'metrics/prometheus', 'tracer/none']);
 const CONFIGS = [
@@ -179,15 +176,8 @@ const CASES: [string, AnalysisOptions][] = [
   ['90 days with 10% support', { ...BASE, windowMs: 90 * DAY, minSupport: 0.1 }],
 ];
 
-const backends: [string, (t: TestContext) => Promise<Storage | undefined>][] = [
-  ['SQLite', async (t) => openSqliteStorage(join(tempDir(t), 'c.db'))],
-  ['PostgreSQL', async (t) => {
-    const url = await freshPostgres(t);
-    return url === undefined ? undefined : openPostgresStorage(url);
-  }],
-];
 
-for (const [label, open] of backends) {
+for (const [label, open] of STORAGE_BACKENDS) {
   describe(`analyse over ${label} against a recount of the raw reports`, () => {
     it('gives the recount’s answers in every window', async (t) => {
       const storage = await open(t);

@@ -1,13 +1,10 @@
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
 import { describe, it, type TestContext } from 'node:test';
 import { analyse } from '../../src/analysis/analyse.ts';
 import type { AnalysisOptions, Trend } from '../../src/analysis/report-model.ts';
 import { trendPeriods } from '../../src/analysis/trends.ts';
-import { openPostgresStorage } from '../../src/collector/storage/postgres-storage.ts';
-import { openSqliteStorage } from '../../src/collector/storage/sqlite-storage.ts';
-import type { Storage } from '../../src/collector/storage/storage.ts';
-import { DAY, freshPostgres, NOW, storeFleet, tempDir } from '../helpers/fleet.ts';
+import { DAY, NOW, storeFleet } from '../helpers/fleet.ts';
+import { STORAGE_BACKENDS } from '../helpers/storage-backends.ts';
 import { TREND_FLEET } from '../helpers/trend-fleet.ts';
 
 const BASE: AnalysisOptions = { now: NOW, windowMs: 30 * DAY, minUptimeSeconds: 0, minSupport: 0, minConfidence: 0, limit: 0, trend: true };
@@ -15,15 +12,8 @@ const WEEKS = ['2024-12-30', '2025-01-06', '2025-01-13', '2025-01-20', '2025-01-
 const series = (values: number[], days = WEEKS) => values.map((instances, i) => ({ from: days[i] as string, instances }));
 const find = (trends: Trend[] | undefined, ref: string) => trends?.find((t) => `${t.type}/${t.name}` === ref);
 
-const backends: [string, (t: TestContext) => Promise<Storage | undefined>][] = [
-  ['SQLite', async (t) => openSqliteStorage(join(tempDir(t), 'c.db'))],
-  ['PostgreSQL', async (t) => {
-    const url = await freshPostgres(t);
-    return url === undefined ? undefined : openPostgresStorage(url);
-  }],
-];
 
-for (const [label, open] of backends) {
+for (const [label, open] of STORAGE_BACKENDS) {
   describe(`trends over ${label}`, () => {
     const withFleet = async (t: TestContext) => {
       const storage = await open(t);
