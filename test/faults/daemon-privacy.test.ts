@@ -54,6 +54,13 @@ function write(path: string, text: string) {
   renameSync(`${path}.tmp`, path);
 }
 
+/** A signed report's claims are the payload and `iat`, the whole second it was signed: a number, never anything from a config. */
+function withoutIssuedAt(claims: Payload): Payload {
+  const { iat, ...payload } = claims as Payload & { iat?: unknown };
+  assert.ok(Number.isSafeInteger(iat) && Math.abs((iat as number) * 1000 - Date.now()) < 600_000, `iat ${String(iat)} is the time of signing`);
+  return payload;
+}
+
 describe('privacy of the running daemon', () => {
   it('YAML error messages never quote the config', () => {
     const c = `${MARK}secret`;
@@ -134,7 +141,7 @@ describe('privacy of the running daemon', () => {
         // On the wire: bodies (decoded), headers and URLs.
         assert.ok(stub.received.length >= CONFIGS_PER_DAEMON * 2);
         for (const request of stub.received) {
-          const payload = signed ? claimsOf(request.body) : (JSON.parse(request.body) as Payload);
+          const payload = signed ? withoutIssuedAt(claimsOf(request.body)) : (JSON.parse(request.body) as Payload);
           assert.equal(request.headers['content-type'], signed ? 'text/plain' : 'application/json');
           assertClean(payload, { canaries }, payload.id);
           const wire = `${request.method} ${request.url}\n${JSON.stringify(request.headers)}\n${request.body}`;
