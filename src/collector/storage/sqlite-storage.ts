@@ -16,7 +16,7 @@ import { loadSqlite } from './quiet-sqlite.ts';
 import type { Incoming } from './report-rows.ts';
 import { migrate } from './sqlite-migrate.ts';
 import { sqliteActiveInstances } from './sqlite-read.ts';
-import { createSqliteWriter } from './sqlite-write.ts';
+import { createSqliteWriter, type SqliteWriter } from './sqlite-write.ts';
 import { pruneInBatches, type PruneTarget } from './shared-sql.ts';
 import type { Row, SqlValue, Storage, StoreOutcome } from './storage.ts';
 
@@ -41,8 +41,9 @@ export async function openSqliteStorage(path: string): Promise<Storage> {
     db.close();
     throw error;
   }
-  const writer = createSqliteWriter(db);
-  const queue = createBatchQueue<Incoming, StoreOutcome>((items) => writer.commit(items), { maxBatch: MAX_BATCH, maxInFlight: 1 });
+  // `report` and `prune` only read: the writer (its statements and caches) is made when the first report is stored.
+  let writer: SqliteWriter | undefined;
+  const queue = createBatchQueue<Incoming, StoreOutcome>((items) => (writer ??= createSqliteWriter(db)).commit(items), { maxBatch: MAX_BATCH, maxInFlight: 1 });
   const statements = new LRUCache<string, StatementSync>({ max: MAX_CACHED_STATEMENTS });
   const prepared = (sql: string) => {
     let statement = statements.get(sql);
