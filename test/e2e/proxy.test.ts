@@ -7,15 +7,15 @@
  */
 import { describe, it, after, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { createServer, request } from 'node:http';
 import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
-import { connect, type AddressInfo } from 'node:net';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { killAllBinaries, startBinary } from '../helpers/binary.ts';
 import { startStub, type Stub } from '../helpers/collector-stub.ts';
+import { makeCertificate } from '../helpers/test-certificate.ts';
+import { startProxy, type TestProxy } from '../helpers/test-proxy.ts';
 
 const SENT = 'report sent';
 const FAILED = 'report failed; dropped until the next period';
@@ -26,63 +26,9 @@ const runArgs = (endpoint: string, extra: string[] = []) => [
   'run', '-c', join(dir, 'config.yaml'), '--state-dir', join(dir, `state-${stateDirs++}`), '--endpoint', endpoint, '--delay', '100ms', '--period', '1h', '--timeout', '2s', ...extra,
 ];
 
-interface Proxy {
-  url: string;
-  /** `CONNECT` targets asked for, in order. */
-  tunnels: string[];
-  /** Absolute-form request targets forwarded, in order. */
-  forwarded: string[];
-  close(): void;
-}
-
-/** A proxy that sends every tunnel and every forwarded request to `port` on 127.0.0.1, or answers CONNECT with `connectStatus`. */
-async function startProxy(port: () => number, connectStatus = 200): Promise<Proxy> {
-  const tunnels: string[] = [];
-  const forwarded: string[] = [];
-  const proxy = createServer((req, res) => {
-    forwarded.push(String(req.url));
-    const target = new URL(String(req.url));
-    const upstream = request({ host: '127.0.0.1', port: port(), method: req.method, path: target.pathname, headers: req.headers }, (answer) => {
-      res.writeHead(answer.statusCode ?? 502, answer.headers);
-      answer.pipe(res);
-    });
-    upstream.on('error', () => res.writeHead(502).end());
-    req.pipe(upstream);
-  });
-  proxy.on('connect', (req, client, head) => {
-    tunnels.push(String(req.url));
-    if (connectStatus !== 200) {
-      client.end(`HTTP/1.1 ${connectStatus} No Content\r\n\r\n`);
-      return;
-    }
-    const upstream = connect(port(), '127.0.0.1', () => {
-      client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
-      upstream.write(head);
-      upstream.pipe(client);
-      client.pipe(upstream);
-    });
-    upstream.on('error', () => client.destroy());
-    client.on('error', () => upstream.destroy());
-  });
-  await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
-  return { url: `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`, tunnels, forwarded, close: () => (proxy.closeAllConnections(), proxy.close()) };
-}
-
-/** A CA, and a certificate it signed for telemetry.test. */
-function makeCertificate(certDir: string) {
-  const ssl = (...args: string[]) => execFileSync('openssl', args, { cwd: certDir, stdio: ['ignore', 'ignore', 'pipe'] });
-  const key = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
-  ssl('req', '-x509', ...key, '-keyout', 'ca.key', '-out', 'ca.pem', '-days', '2', '-subj', '/CN=proxy test CA');
-  ssl('req', ...key, '-keyout', 'server.key', '-out', 'server.csr', '-subj', '/CN=telemetry.test');
-  writeFileSync(join(certDir, 'server.ext'), 'subjectAltName=DNS:telemetry.test\n');
-  ssl('x509', '-req', '-in', 'server.csr', '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'server.pem', '-days', '2', '-extfile', 'server.ext');
-  const read = (name: string) => readFileSync(join(certDir, name), 'utf8');
-  return { caFile: join(certDir, 'ca.pem'), key: read('server.key'), cert: read('server.pem') };
-}
-
 let stub: Stub;
 let tls: { server: HttpsServer; port: number; received: string[]; caFile: string };
-const proxies: Proxy[] = [];
+const proxies: TestProxy[] = [];
 const proxyTo = async (port: () => number, connectStatus?: number) => {
   const proxy = await startProxy(port, connectStatus);
   proxies.push(proxy);
