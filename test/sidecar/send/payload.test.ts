@@ -29,6 +29,19 @@ describe('buildPayload', () => {
   it('never reports negative uptime when the clock is behind the first start', () => {
     assert.equal(buildPayload([], identity, identity.firstStartedAt - 5000, host).uptime, 0);
   });
+
+  it('counts uptime in whole seconds, rounding down', () => {
+    assert.equal(buildPayload([], identity, identity.firstStartedAt, host).uptime, 0);
+    assert.equal(buildPayload([], identity, identity.firstStartedAt + 999, host).uptime, 0);
+    assert.equal(buildPayload([], identity, identity.firstStartedAt + 1000, host).uptime, 1);
+    assert.equal(buildPayload([], identity, identity.firstStartedAt + 3 * 86_400_000 + 1500, host).uptime, 259_201);
+  });
+
+  it('copies the host info, so the payload never shares it', () => {
+    const payload = buildPayload([], identity, identity.firstStartedAt, host);
+    assert.notEqual(payload.hostInfo, host);
+    assert.deepEqual(payload.hostInfo, { numCpu: 8, goMaxProcs: 8, goArch: 'amd64', goOS: 'linux' });
+  });
 });
 
 describe('hostInfoFrom', () => {
@@ -38,10 +51,31 @@ describe('hostInfoFrom', () => {
     ['ia32', 'win32', '386', 'windows'],
     ['arm', 'linux', 'arm', 'linux'],
     ['s390x', 'linux', 's390x', 'linux'],
+    ['loong64', 'linux', 'loong64', 'linux'],
+    ['mips', 'linux', 'mips', 'linux'],
+    ['mipsel', 'linux', 'mipsle', 'linux'],
+    ['riscv64', 'linux', 'riscv64', 'linux'],
+    ['x64', 'freebsd', 'amd64', 'freebsd'],
+    ['x64', 'openbsd', 'amd64', 'openbsd'],
+    ['arm64', 'netbsd', 'arm64', 'netbsd'],
+    ['ppc64', 'aix', 'ppc64', 'aix'],
+    ['x64', 'sunos', 'amd64', 'solaris'],
+    ['arm64', 'android', 'arm64', 'android'],
   ];
   for (const [arch, platform, goArch, goOS] of cases) {
     it(`${arch}/${platform} → ${goArch}/${goOS}`, () => {
-      assert.deepEqual(hostInfoFrom(2, arch, platform), { numCpu: 2, goMaxProcs: 2, goArch, goOS });
+      assert.deepEqual(hostInfoFrom(2, arch, platform, arch === 'ppc64' ? 'BE' : 'LE'), { numCpu: 2, goMaxProcs: 2, goArch, goOS });
     });
   }
+
+  it('tells little-endian ppc64 (ppc64le) from big-endian (ppc64), little-endian when not told', () => {
+    assert.equal(hostInfoFrom(4, 'ppc64', 'linux', 'LE').goArch, 'ppc64le');
+    assert.equal(hostInfoFrom(4, 'ppc64', 'linux').goArch, 'ppc64le');
+    assert.equal(hostInfoFrom(4, 'ppc64', 'aix', 'BE').goArch, 'ppc64');
+    assert.equal(hostInfoFrom(4, 'x64', 'linux', 'BE').goArch, 'amd64');
+  });
+
+  it("passes through a name Go's table does not hold", () => {
+    assert.deepEqual(hostInfoFrom(1, 'wasm32', 'cygwin'), { numCpu: 1, goMaxProcs: 1, goArch: 'wasm32', goOS: 'cygwin' });
+  });
 });
