@@ -1,16 +1,19 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { getEventListeners } from 'node:events';
+import { Agent } from 'node:http';
 import { Readable } from 'node:stream';
 import { sendReport, type FetchLike } from '../../../src/sidecar/send/send-report.ts';
 import { FakeClock } from '../../helpers/fake-clock.ts';
 
 type Answer = { status: number; headers?: Record<string, string>; body?: unknown } | Error;
 
-/** A fetch that answers from a script and records every call. */
+/** A fetch that answers from a script and records every call; like a real fetch, it refuses an aborted signal. */
 function scriptedFetch(answers: Answer[]) {
-  const calls: { url: string; headers: Record<string, string>; body: string }[] = [];
+  const calls: { url: string; method: string; redirect: string; agent: Agent | undefined; headers: Record<string, string>; body: string }[] = [];
   const fetch: FetchLike = async (url, init) => {
-    calls.push({ url, headers: init.headers, body: init.body });
+    calls.push({ url, method: init.method, redirect: init.redirect, agent: init.agent, headers: init.headers, body: init.body });
+    if (init.signal.aborted) throw new DOMException('This operation was aborted', 'AbortError');
     const answer = answers.shift() ?? { status: 204 };
     if (answer instanceof Error) throw answer;
     const headers = new Map(Object.entries(answer.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
@@ -23,7 +26,7 @@ const netError = (code: string) => Object.assign(new Error(`connect ${code}`), {
 const body = { body: '{"id":"x"}', contentType: 'application/json' };
 const settings = { endpoint: new URL('https://telemetry.example/connect/telemetry'), timeoutMs: 1000, userAgent: 'connect-telemetry/test' };
 
-async function run(answers: Answer[], extra: { deadline?: number } = {}) {
+async function run(answers: Answer[], extra: { deadline?: number; endpoint?: URL } = {}) {
   const clock = new FakeClock();
   const { fetch, calls } = scriptedFetch(answers);
   const pending = sendReport(body, { ...settings, ...extra }, { fetch, clock, random: () => 0.5, retryBaseMs: 1000 }, new AbortController().signal);
@@ -173,6 +176,186 @@ describe('sendReport', () => {
     const result = await pending;
     assert.equal(result.outcome, 'failed');
     assert.match(result.error ?? '', /no answer from telemetry\.example within 20 ms/);
+  });
+
+  it('posts once, without following redirects itself, through the agent it was given', async () => {
+    const clock = new FakeClock();
+    const agent = new Agent();
+    const { fetch, calls } = scriptedFetch([{ status: 200 }]);
+    const result = await sendReport(body, { ...settings, agent }, { fetch, clock, random: () => 0.5 }, new AbortController().signal);
+    agent.destroy();
+    assert.deepEqual(result, { outcome: 'sent', attempts: 1, status: 200 });
+    assert.equal(calls.length, 1);
+    assert.equal(calls[0]?.method, 'POST');
+    assert.equal(calls[0]?.redirect, 'manual');
+    assert.equal(calls[0]?.agent, agent);
+  });
+
+  it('counts any 2xx as sent and anything from 300 up as not', async () => {
+    for (const status of [200, 202, 299]) {
+      const { result } = await run([{ status }]);
+      assert.deepEqual(result, { outcome: 'sent', attempts: 1, status }, `${status}`);
+    }
+    for (const [status, error] of [
+      [300, 'HTTP 300 redirect without a Location'],
+      [399, 'HTTP 399 redirect without a Location'],
+      [400, 'HTTP 400 from telemetry.example'],
+      [199, 'HTTP 199 from telemetry.example'],
+    ] as const) {
+      const { result, calls } = await run([{ status }]);
+      assert.deepEqual(result, { outcome: 'failed', attempts: 1, status, error }, `${status}`);
+      assert.equal(calls.length, 1, `${status}`);
+    }
+  });
+
+  it('tells each retry before waiting for it', async () => {
+    const clock = new FakeClock();
+    const { fetch } = scriptedFetch([{ status: 503 }, netError('ECONNRESET'), { status: 204 }]);
+    const retries: unknown[] = [];
+    const pending = sendReport(body, settings, { fetch, clock, random: () => 0.5, retryBaseMs: 1000, onRetry: (info) => retries.push(info) }, new AbortController().signal);
+    for (let i = 0; i < 5; i++) await clock.advance(60_000);
+    assert.deepEqual(await pending, { outcome: 'sent', attempts: 3, status: 204 });
+    assert.deepEqual(retries, [
+      { attempt: 1, delayMs: 500, reason: 'HTTP 503 from telemetry.example' },
+      { attempt: 2, delayMs: 1000, reason: 'connection to telemetry.example reset' },
+    ]);
+  });
+
+  it('does not wait after the last attempt', async () => {
+    const { result, clock } = await run([{ status: 502 }, { status: 502 }, { status: 502 }, { status: 502 }, { status: 204 }]);
+    assert.equal(result.attempts, 4);
+    assert.deepEqual(clock.sleeps, [500, 1000, 2000]);
+  });
+
+  it('retries only when the wait ends before the deadline', async () => {
+    // Full jitter at 0.5 of 1 s: the first wait is 500 ms.
+    const start = new FakeClock().now();
+    const atDeadline = await run([{ status: 503 }, { status: 204 }], { deadline: start + 500 });
+    assert.deepEqual(atDeadline.result, { outcome: 'failed', attempts: 1, status: 503, error: 'HTTP 503 from telemetry.example; no time to retry before the next report' });
+    const justBefore = await run([{ status: 503 }, { status: 204 }], { deadline: start + 501 });
+    assert.deepEqual(justBefore.result, { outcome: 'sent', attempts: 2, status: 204 });
+  });
+
+  it('does not send at all when already shutting down', async () => {
+    const controller = new AbortController();
+    controller.abort();
+    const { fetch } = scriptedFetch([{ status: 204 }]);
+    const result = await sendReport(body, settings, { fetch, clock: new FakeClock(), random: () => 0.5 }, controller.signal);
+    assert.deepEqual(result, { outcome: 'failed', attempts: 1, error: 'shutting down' });
+  });
+
+  it('abandons an unanswered attempt at once when shutting down', async () => {
+    const clock = new FakeClock();
+    const controller = new AbortController();
+    const hanging: FetchLike = (_url, init) =>
+      new Promise((_resolve, reject) => init.signal.addEventListener('abort', () => reject(new Error('aborted'))));
+    const pending = sendReport(body, settings, { fetch: hanging, clock, random: () => 0.5 }, controller.signal);
+    await clock.advance(10);
+    controller.abort();
+    assert.deepEqual(await pending, { outcome: 'failed', attempts: 1, error: 'shutting down' });
+    assert.equal(clock.now(), new FakeClock().now() + 10, 'no time limit waited for');
+  });
+
+  it('says it is shutting down when stopped during a wait', async () => {
+    const clock = new FakeClock();
+    const controller = new AbortController();
+    const { fetch, calls } = scriptedFetch([{ status: 503 }, { status: 204 }]);
+    const pending = sendReport(body, settings, { fetch, clock, random: () => 0.5 }, controller.signal);
+    await clock.advance(0);
+    controller.abort();
+    assert.deepEqual(await pending, { outcome: 'failed', attempts: 1, status: 503, error: 'shutting down' });
+    assert.equal(calls.length, 1);
+  });
+
+  it('leaves no listener on the shutdown signal once done', async () => {
+    const clock = new FakeClock();
+    const controller = new AbortController();
+    const { fetch } = scriptedFetch([{ status: 503 }, { status: 500 }, { status: 204 }]);
+    const pending = sendReport(body, settings, { fetch, clock, random: () => 0.5 }, controller.signal);
+    for (let i = 0; i < 5; i++) await clock.advance(60_000);
+    assert.equal((await pending).outcome, 'sent');
+    assert.equal(getEventListeners(controller.signal, 'abort').length, 0);
+  });
+
+  it('follows a same-origin 307 as well, but at most three redirects in a row', async () => {
+    const temporary = await run([{ status: 307, headers: { location: '/v2/telemetry' } }, { status: 204 }]);
+    assert.deepEqual(temporary.result, { outcome: 'sent', attempts: 1, status: 204 });
+    assert.equal(temporary.calls[1]?.url, 'https://telemetry.example/v2/telemetry');
+
+    const hop = (n: number) => ({ status: 308, headers: { location: `/hop${n}` } });
+    const three = await run([hop(1), hop(2), hop(3), { status: 204 }]);
+    assert.equal(three.result.outcome, 'sent');
+    assert.deepEqual(three.calls.map((c) => c.url), ['https://telemetry.example/connect/telemetry', 'https://telemetry.example/hop1', 'https://telemetry.example/hop2', 'https://telemetry.example/hop3']);
+
+    const four = await run([hop(1), hop(2), hop(3), hop(4), { status: 204 }]);
+    assert.equal(four.calls.length, 4);
+    assert.deepEqual(four.result, { outcome: 'failed', attempts: 1, status: 308, error: 'HTTP 308 redirect to /hop4; set --endpoint to the final URL' });
+  });
+
+  it('follows neither a 302 nor a 303, even to the same origin', async () => {
+    for (const status of [302, 303]) {
+      const { result, calls } = await run([{ status, headers: { location: 'https://telemetry.example/v2' } }]);
+      assert.equal(calls.length, 1);
+      assert.deepEqual(result, { outcome: 'failed', attempts: 1, status, error: `HTTP ${status} redirect to /v2; set --endpoint to the final URL` });
+    }
+  });
+
+  it('treats a redirect to the same host on another scheme or port as another origin', async () => {
+    for (const location of ['http://telemetry.example/connect/telemetry', 'https://telemetry.example:8443/connect/telemetry']) {
+      const { result, calls } = await run([{ status: 308, headers: { location } }]);
+      assert.equal(calls.length, 1, location);
+      assert.equal(result.outcome, 'failed');
+      assert.match(result.error ?? '', /another origin .* not followed; the payload goes only to the endpoint you named/);
+    }
+  });
+
+  it('names each network failure in plain words and retries it', async () => {
+    const cases: [Error, string][] = [
+      [netError('ECONNREFUSED'), 'connection to telemetry.example refused'],
+      [netError('ECONNRESET'), 'connection to telemetry.example reset'],
+      [netError('EPIPE'), 'connection to telemetry.example reset'],
+      [netError('ENOTFOUND'), 'cannot resolve telemetry.example (DNS: ENOTFOUND)'],
+      [netError('EAI_AGAIN'), 'cannot resolve telemetry.example (DNS: EAI_AGAIN)'],
+      [new Error('fetch failed', { cause: netError('ECONNREFUSED') }), 'connection to telemetry.example refused'],
+      [netError('EHOSTUNREACH'), 'request to telemetry.example failed: connect EHOSTUNREACH'],
+      [
+        Object.assign(new Error('request failed: the proxy 10.0.0.1:3128 refused the tunnel to telemetry.example:443 (HTTP 403 to CONNECT); nothing was sent'), { code: 'EPROXYREFUSED' }),
+        'the proxy 10.0.0.1:3128 refused the tunnel to telemetry.example:443 (HTTP 403 to CONNECT); nothing was sent',
+      ],
+    ];
+    for (const [error, message] of cases) {
+      const { result, calls } = await run([error, error, error, error]);
+      assert.deepEqual(result, { outcome: 'failed', attempts: 4, error: message }, message);
+      assert.equal(calls.length, 4, message);
+    }
+  });
+
+  it('names the host and port of an endpoint on a port of its own', async () => {
+    const { result } = await run([netError('ECONNREFUSED'), netError('ECONNREFUSED'), netError('ECONNREFUSED'), netError('ECONNREFUSED')], {
+      endpoint: new URL('https://telemetry.example:8443/connect/telemetry'),
+    });
+    assert.equal(result.error, 'connection to telemetry.example:8443 refused');
+  });
+
+  it('explains every kind of untrusted certificate, and retries none', async () => {
+    const codes = [
+      'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+      'DEPTH_ZERO_SELF_SIGNED_CERT',
+      'SELF_SIGNED_CERT_IN_CHAIN',
+      'CERT_HAS_EXPIRED',
+      'ERR_TLS_CERT_ALTNAME_INVALID',
+      'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+      'CERT_NOT_YET_VALID',
+    ];
+    for (const code of codes) {
+      const { result, calls } = await run([new Error('fetch failed', { cause: netError(code) })]);
+      assert.equal(calls.length, 1, code);
+      assert.deepEqual(result, {
+        outcome: 'failed',
+        attempts: 1,
+        error: `the TLS certificate of telemetry.example is not trusted (${code}); pass --ca-file with the CA that signed it`,
+      });
+    }
   });
 
   it('cancels the time limit of an attempt that was answered', async () => {
