@@ -358,6 +358,47 @@ describe('sendReport', () => {
     }
   });
 
+  it('retries an attempt that timed out', async () => {
+    const clock = new FakeClock();
+    let calls = 0;
+    const hangsOnce: FetchLike = (_url, init) => {
+      calls++;
+      if (calls > 1) return Promise.resolve({ status: 204, headers: { get: () => null }, body: null });
+      return new Promise((_resolve, reject) => init.signal.addEventListener('abort', () => reject(new Error('aborted'))));
+    };
+    const pending = sendReport(body, { ...settings, timeoutMs: 20 }, { fetch: hangsOnce, clock, random: () => 0.5, retryBaseMs: 1000 }, new AbortController().signal);
+    await clock.advance(20);
+    await clock.advance(500);
+    assert.deepEqual(await pending, { outcome: 'sent', attempts: 2, status: 204 });
+    assert.deepEqual(clock.sleeps, [500]);
+  });
+
+  it('leaves no timer behind the moment an attempt is answered', async () => {
+    const clock = new FakeClock();
+    const { fetch } = scriptedFetch([{ status: 204 }]);
+    const result = await sendReport(body, settings, { fetch, clock, random: () => 0.5 }, new AbortController().signal);
+    assert.equal(result.outcome, 'sent');
+    assert.equal(clock.pending, 0, 'the time limit was cancelled, not left to fire');
+  });
+
+  it('announces no retry when shutdown comes with a retryable answer', async () => {
+    const controller = new AbortController();
+    const answersAsItStops: FetchLike = async () => {
+      controller.abort();
+      return { status: 503, headers: { get: () => null }, body: null };
+    };
+    const retries: unknown[] = [];
+    const result = await sendReport(body, settings, { fetch: answersAsItStops, clock: new FakeClock(), random: () => 0.5, onRetry: (info) => retries.push(info) }, controller.signal);
+    assert.deepEqual(result, { outcome: 'failed', attempts: 1, status: 503, error: 'HTTP 503 from telemetry.example' });
+    assert.deepEqual(retries, []);
+  });
+
+  it("keeps a refused tunnel's whole message when it does not name the proxy", async () => {
+    const refused = Object.assign(new Error('tunnel refused'), { code: 'EPROXYREFUSED' });
+    const { result } = await run([refused, refused, refused, refused]);
+    assert.equal(result.error, 'tunnel refused');
+  });
+
   it('cancels the time limit of an attempt that was answered', async () => {
     const { clock } = await run([{ status: 204 }]);
     assert.equal(clock.pending, 0, 'no timer left behind');
