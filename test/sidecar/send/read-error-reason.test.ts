@@ -1,5 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { getEventListeners } from 'node:events';
 import { Readable } from 'node:stream';
 import { firstLineOf, MAX_REASON_BYTES, readErrorReason } from '../../../src/sidecar/send/read-error-reason.ts';
 
@@ -90,6 +91,58 @@ describe('readErrorReason', () => {
     assert.equal(await readErrorReason(body, 'text/plain', never), 'cut sh');
   });
 
+  it('reads text/plain with any spacing before its parameters', async () => {
+    assert.equal(await readErrorReason(Readable.from(['use POST']), ' text/plain ;charset=utf-8', never), 'use POST');
+  });
+
+  it('joins chunks, strings or bytes, and stops at the byte limit inside one', async () => {
+    const body = Readable.from(['use ', Buffer.from('POST'), ' /connect/telemetry']);
+    assert.equal(await readErrorReason(body, 'text/plain', never, 10), 'use POST /');
+  });
+
+  it('reads a reason cut inside a character', async () => {
+    // "é" is two bytes; a one-byte limit keeps half of it.
+    assert.equal(await readErrorReason(Readable.from([Buffer.from('é')]), 'text/plain', never, 1), '\uFFFD');
+  });
+
+  it('reads a body whose iterator cannot be closed early', async () => {
+    const chunks = ['refused\n'];
+    const body = {
+      [Symbol.asyncIterator]: () => ({ next: async () => (chunks.length > 0 ? { done: false, value: chunks.shift() } : { done: true, value: undefined }) }),
+    };
+    assert.equal(await readErrorReason(body, 'text/plain', never), 'refused');
+  });
+
+  it('leaves no listener on the time limit once read', async () => {
+    const limit = new AbortController();
+    await readErrorReason(Readable.from(['use POST']), 'text/plain', limit.signal);
+    assert.equal(getEventListeners(limit.signal, 'abort').length, 0);
+  });
+
+  it('cancels a web stream body of another media type unread', async () => {
+    let cancelled = false;
+    let pulled = 0;
+    const body = new ReadableStream({
+      pull(controller) {
+        pulled++;
+        controller.enqueue(new TextEncoder().encode('<html>'));
+      },
+      cancel() {
+        cancelled = true;
+      },
+    }, { highWaterMark: 0 });
+    assert.equal(await readErrorReason(body, 'text/html', never), undefined);
+    assert.equal(cancelled, true);
+    assert.equal(pulled, 0);
+  });
+
+  it('leaves a web stream someone else is reading alone', async () => {
+    const body = new Blob(['<html>']).stream();
+    const reader = body.getReader();
+    assert.equal(await readErrorReason(body, 'text/html', never), undefined);
+    assert.deepEqual(await reader.read(), { done: false, value: new TextEncoder().encode('<html>') });
+  });
+
   it('returns nothing for an empty body or no body', async () => {
     assert.equal(await readErrorReason(Readable.from([]), 'text/plain', never), undefined);
     assert.equal(await readErrorReason(null, 'text/plain', never), undefined);
@@ -103,6 +156,14 @@ describe('firstLineOf', () => {
 
   it('turns control characters into spaces, so a reason cannot forge a log line or a terminal escape', () => {
     assert.equal(firstLineOf('a\u001b[31mb\u0000c\u2028d'), 'a [31mb c d');
+  });
+
+  it('keeps a line of exactly 200 characters whole', () => {
+    assert.equal(firstLineOf('a'.repeat(200)), 'a'.repeat(200));
+  });
+
+  it('skips a line of spaces only', () => {
+    assert.equal(firstLineOf('   \nuse POST'), 'use POST');
   });
 
   it('cuts a long line', () => {
