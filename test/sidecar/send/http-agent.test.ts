@@ -74,6 +74,7 @@ describe('buildAgent', () => {
     assert.equal(await post(url, agent), 204);
     assert.deepEqual(proxy.tunnels, [`telemetry.test:${https.port}`]);
     assert.deepEqual(proxy.forwarded, []);
+    assert.equal(agent?.listenerCount('proxyConnect'), 0, 'no listener left on the agent');
   });
 
   it('tunnels through the proxy without a CA file, trusting only the public roots', async () => {
@@ -89,6 +90,13 @@ describe('buildAgent', () => {
     const url = `https://telemetry.test:${https.port}/connect/telemetry`;
     const agent = await buildAgent(new URL(url), certificate.caFile, { HTTPS_PROXY: proxy.url });
     assert.equal(await post(url, agent), 'EPROXYREFUSED');
+    const refusal = await fetch(url, { method: 'POST', body: '{}', agent }).catch((error: unknown) => error);
+    const proxyHost = new URL(proxy.url).host;
+    assert.equal(
+      (refusal as Error).message,
+      `request to ${url} failed, reason: the proxy ${proxyHost} refused the tunnel to telemetry.test:${https.port} (HTTP 204 to CONNECT); nothing was sent`,
+    );
+    assert.equal(agent?.listenerCount('proxyConnect'), 0, 'no listener left on the agent');
   });
 
   it('forwards a plain-http report through HTTP_PROXY, never tunnelling it', async () => {
