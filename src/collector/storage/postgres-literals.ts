@@ -10,22 +10,22 @@ import pg from 'pg';
 
 type Scalar = null | undefined | number | string;
 
+function integer(value: number): string {
+  if (!Number.isSafeInteger(value)) throw new TypeError(`not a safe integer: ${value}`);
+  return String(value);
+}
+
 function scalar(value: Scalar): string {
   if (value === null || value === undefined) return 'NULL';
-  if (typeof value === 'number') {
-    if (!Number.isSafeInteger(value)) throw new TypeError(`not a safe integer: ${value}`);
-    return value < 0 ? `(${value})` : String(value);
-  }
+  // In parentheses: after a `-` in the statement, a bare `-1` would make `--`, a comment.
+  if (typeof value === 'number') return value < 0 ? `(${integer(value)})` : integer(value);
   if (typeof value === 'string') return pg.escapeLiteral(value);
   throw new TypeError(`no literal for a ${typeof value}`);
 }
 
 function element(value: Scalar): string {
   if (value === null || value === undefined) return 'NULL';
-  if (typeof value === 'number') {
-    if (!Number.isSafeInteger(value)) throw new TypeError(`not a safe integer: ${value}`);
-    return String(value);
-  }
+  if (typeof value === 'number') return integer(value);
   if (typeof value === 'string') return `"${value.replace(/[\\"]/g, '\\$&')}"`;
   throw new TypeError(`no array element for a ${typeof value}`);
 }
