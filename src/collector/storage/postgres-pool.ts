@@ -17,7 +17,7 @@
  */
 import pg from 'pg';
 import { errorCode, errorMessage } from '../../lib/errors.ts';
-import { coalescingExecOn, type Exec } from './postgres-transaction.ts';
+import { coalescingExecOn, preparedStatements, type Exec, type PreparedStatements } from './postgres-transaction.ts';
 import { StorageUnavailableError } from './storage-unavailable.ts';
 
 export interface PostgresPoolOptions {
@@ -46,8 +46,9 @@ export interface PostgresPool {
   /**
    * Like transaction(), in as few round trips as the work allows: the work
    * gets an Exec that sends the statements of one turn of the event loop as
-   * one message (coalescingExecOn); BEGIN goes out with the work's first
-   * statements, and COMMIT with its last one.
+   * one message (coalescingExecOn), statements with parameters prepared
+   * once per connection; BEGIN goes out with the work's first statements,
+   * and COMMIT with its last one.
    */
   pipelinedTransaction<T>(work: (exec: Exec) => Promise<PipelinedWork<T>>): Promise<T>;
   /** One statement on any connection. */
@@ -63,7 +64,8 @@ const CONNECT_LIMIT_MS = 10_000;
 
 // SQLSTATE classes and codes that mean "the database cannot serve now", not "this statement is wrong".
 const UNAVAILABLE_CLASSES = ['08', '53', '57', '58'];
-const UNAVAILABLE_CODES = new Set(['55P03', '40P01']);
+// 26000: the session lost the write path's prepared statements; the next transaction prepares them again.
+const UNAVAILABLE_CODES = new Set(['55P03', '40P01', '26000']);
 const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ECONNABORTED']);
 // pg reports a lost or refused connection with a plain Error and one of these messages.
 const CONNECTION_MESSAGES = /connection terminated|timeout exceeded when trying to connect|not queryable|connection timeout|connection error/i;
@@ -97,6 +99,9 @@ function createPgPool(url: string, options: PostgresPoolOptions): pg.Pool {
     max: options.maxConnections ?? 10,
     connectionTimeoutMillis: Math.min(timeoutMs ?? CONNECT_LIMIT_MS, CONNECT_LIMIT_MS),
     keepAlive: true,
+    // The write path's statements are prepared once per connection (postgres-transaction.ts); each
+    // execution is still planned for its own batch, never by a generic plan chosen while the tables were small.
+    options: '-c plan_cache_mode=force_custom_plan',
     ...(timeoutMs === undefined
       ? {}
       : {
@@ -177,12 +182,14 @@ async function inTransaction<T>(client: pg.PoolClient, work: (client: pg.PoolCli
  * work's result is returned only once COMMIT is answered, so a report is
  * acknowledged only once it is committed.
  */
-async function inPipelinedTransaction<T>(client: pg.PoolClient, work: (exec: Exec) => Promise<PipelinedWork<T>>): Promise<T> {
-  const exec = coalescingExecOn(client);
+async function inPipelinedTransaction<T>(client: pg.PoolClient, prepared: PreparedStatements, work: (exec: Exec) => Promise<PipelinedWork<T>>): Promise<T> {
+  const exec = coalescingExecOn(client, prepared);
   const begin = exec('BEGIN');
   begin.catch(() => undefined); // its error, if any, is the one the work's first statement meets too
   try {
     const { result, last } = await work(exec);
+    // Should BEGIN's message fail, `last` (sent with it) fails too: its error is BEGIN's, thrown below.
+    last.catch(() => undefined);
     const commit = exec('COMMIT');
     commit.catch(() => undefined);
     await begin;
@@ -198,12 +205,13 @@ async function inPipelinedTransaction<T>(client: pg.PoolClient, work: (exec: Exe
 export function createPostgresPool(url: string, options: PostgresPoolOptions = {}): PostgresPool {
   const pool = createPgPool(url, options);
   const { timeoutMs } = options;
+  const prepared = preparedStatements();
   return {
     transaction(work, { unlimited = false } = {}) {
       return withClient(pool, unlimited ? undefined : timeoutMs, (client) => inTransaction(client, work, unlimited && timeoutMs !== undefined));
     },
     pipelinedTransaction(work) {
-      return withClient(pool, timeoutMs, (client) => inPipelinedTransaction(client, work));
+      return withClient(pool, timeoutMs, (client) => inPipelinedTransaction(client, prepared, work));
     },
     query(sql, params = []) {
       return withClient(pool, timeoutMs, (client) => client.query(sql, [...params]));

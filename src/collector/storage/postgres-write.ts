@@ -38,11 +38,17 @@ const LATEST_AND_REPORTS = `WITH latest AS (
 )
 SELECT id, instance_id FROM latest`;
 
+// One index lookup per key whatever the tables' size: as a join, the planner switches to a hash join
+// over the whole table while it is young (tens of thousands of rows), a full scan per batch. LIMIT 1
+// (a key is the primary key: one row at most) keeps the lookup from being flattened into a join.
 const READ_ACTIVITY = `SELECT a.span_days, a.day, a.instance, a.set_id, a.uptime, a.first_at, a.last_at, a.reports
 FROM unnest(?::int[], ?::int[], ?::text[]) AS k (span_days, day, instance_id)
-  JOIN instance_activity a ON a.span_days = k.span_days AND a.day = k.day
-    -- A subquery, not a join: the plan then looks up each row by its whole key.
-    AND a.instance = (SELECT i.id FROM instances i WHERE i.instance_id = k.instance_id COLLATE "C")`;
+  CROSS JOIN LATERAL (
+    SELECT * FROM instance_activity a
+    WHERE a.span_days = k.span_days AND a.day = k.day
+      AND a.instance = (SELECT i.id FROM instances i WHERE i.instance_id = k.instance_id COLLATE "C")
+    LIMIT 1
+  ) a`;
 
 const WRITE_ACTIVITY = `WITH rows AS (
   INSERT INTO instance_activity (${sql.ACTIVITY_COLUMNS})

@@ -1,13 +1,15 @@
 /**
- * Parameters written into statements as literals: the text each value
- * becomes, the values refused, and (against a real PostgreSQL) hostile
- * strings that come back exactly as they went in.
+ * Parameters written as literals, into statements or as an EXECUTE's
+ * arguments: the text each value becomes, the values refused, and (against
+ * a real PostgreSQL) hostile strings that come back exactly as they went in.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import pg from 'pg';
-import { inlineParameters, literal } from '../../../src/collector/storage/postgres-literals.ts';
+import { inlineParameters, literal, literalList } from '../../../src/collector/storage/postgres-literals.ts';
 import { freshPostgres } from '../../helpers/fleet.ts';
+
+const HOSTILE = ["'", "''", '\\', '\\\\', '"', '\\"', '{', '}', ',', 'NULL', 'null', ' spaced ', "x'; DROP TABLE y; --", '$$', 'ü€😀', 'a\nb', '', "E'\\x41'", '); DROP TABLE y; --'];
 
 describe('literal', () => {
   it('writes null and undefined as NULL', () => {
@@ -23,6 +25,15 @@ describe('literal', () => {
 
   it('quotes a string, doubling its quotes', () => {
     assert.equal(literal("it's"), "'it''s'");
+  });
+
+  it('quotes a string without quotes or backslashes as it is', () => {
+    assert.equal(literal('0b7e-x y'), "'0b7e-x y'");
+    assert.equal(literal(''), "''");
+  });
+
+  it('writes a backslash so that it means itself', () => {
+    assert.equal(literal('a\\b'), " E'a\\\\b'");
   });
 
   it('writes an array as the text of an array literal, each string element quoted', () => {
@@ -60,12 +71,39 @@ describe('inlineParameters', () => {
     if (url === undefined) return;
     const client = new pg.Client({ connectionString: url });
     await client.connect();
-    const hostile = ["'", "''", '\\', '\\\\', '"', '\\"', '{', '}', ',', 'NULL', 'null', ' spaced ', "x'; DROP TABLE y; --", '$$', 'ü€😀', 'a\nb', ''];
     try {
-      for (const value of hostile) {
+      for (const value of HOSTILE) {
         const { rows } = await client.query(inlineParameters('SELECT ?::text AS one, ?::text[] AS many', [value, [value, 'x', null]]));
         assert.equal(rows[0].one, value);
         assert.deepEqual(rows[0].many, [value, 'x', null]);
+      }
+    } finally {
+      await client.end();
+    }
+  });
+});
+
+describe('literalList', () => {
+  it('writes the parameters as literals separated by commas', () => {
+    assert.equal(literalList([[1, 2], 'x', null, -1]), "'{1,2}', 'x', NULL, (-1)");
+    assert.equal(literalList([]), '');
+  });
+
+  it('gives PostgreSQL back every hostile string as it was, as the arguments of a prepared statement', async (t) => {
+    const url = await freshPostgres(t);
+    if (url === undefined) return;
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    try {
+      await client.query('PREPARE echo AS SELECT $1::text AS one, $2::text[] AS many');
+      // Also where a backslash in a plain quoted string is an escape (an old server setting).
+      for (const conforming of ['on', 'off']) {
+        await client.query(`SET standard_conforming_strings = ${conforming}`);
+        for (const value of HOSTILE) {
+          const { rows } = await client.query(`EXECUTE echo(${literalList([value, [value, 'x', null]])})`);
+          assert.equal(rows[0].one, value, `standard_conforming_strings ${conforming}`);
+          assert.deepEqual(rows[0].many, [value, 'x', null]);
+        }
       }
     } finally {
       await client.end();

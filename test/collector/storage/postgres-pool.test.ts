@@ -8,6 +8,7 @@ import { createServer, type Socket } from 'node:net';
 import { describe, it, type TestContext } from 'node:test';
 import pg from 'pg';
 import { createPostgresPool, isUnavailableError, type PostgresPool } from '../../../src/collector/storage/postgres-pool.ts';
+import type { Exec } from '../../../src/collector/storage/postgres-transaction.ts';
 import { StorageUnavailableError } from '../../../src/collector/storage/storage-unavailable.ts';
 import { freshPostgres } from '../../helpers/fleet.ts';
 
@@ -24,6 +25,7 @@ describe('isUnavailableError', () => {
     ['a connection failure (08006)', withCode('08006'), true],
     ['a lost connection, as pg words it', new Error('Connection terminated unexpectedly'), true],
     ['a connect timeout, as pg-pool words it', new Error('timeout exceeded when trying to connect'), true],
+    ['a prepared statement the session no longer has (26000)', withCode('26000'), true],
     ['a syntax error (42601)', withCode('42601'), false],
     ['a unique violation (23505)', withCode('23505'), false],
     ['a value out of range (22003)', withCode('22003'), false],
@@ -99,10 +101,10 @@ async function committedRows(url: string, sql: string): Promise<unknown[]> {
 }
 
 /** A pool on a fresh database holding one table `t` (`columns`), with the database's URL; undefined when there is no PostgreSQL. */
-async function poolWithTable(t: TestContext, columns: string): Promise<{ url: string; pool: PostgresPool } | undefined> {
+async function poolWithTable(t: TestContext, columns: string, maxConnections?: number): Promise<{ url: string; pool: PostgresPool } | undefined> {
   const url = await freshPostgres(t);
   if (url === undefined) return undefined;
-  const pool = createPostgresPool(url, { timeoutMs: 5000 });
+  const pool = createPostgresPool(url, { timeoutMs: 5000, ...(maxConnections === undefined ? {} : { maxConnections }) });
   t.after(() => pool.end());
   await pool.query(`CREATE TABLE t (${columns})`);
   return { url, pool };
@@ -150,5 +152,46 @@ describe('pipelinedTransaction', () => {
     await assert.rejects(failed);
     assert.deepEqual(outcomes, ['42P01', '42P01', '42P01']);
     assert.deepEqual(await committedRows(url, 'SELECT n FROM t'), []);
+  });
+
+  describe('statements with parameters', () => {
+    // Rows n and n + 1, in the statement the transaction ends with.
+    const insert = (exec: Exec, n: number) => ({ result: n, last: exec('INSERT INTO t SELECT * FROM unnest(?::int[])', [[n, n + 1]]) });
+    const preparedStatements = async (pool: PostgresPool) => (await pool.query('SELECT statement FROM pg_prepared_statements')).rows.map((r) => String(r['statement']));
+
+    it('are prepared once per connection and then executed by name', async (t) => {
+      const opened = await poolWithTable(t, 'n INTEGER', 1);
+      if (opened === undefined) return;
+      const { url, pool } = opened;
+      for (const n of [1, 10, 20]) await pool.pipelinedTransaction(async (exec) => insert(exec, n));
+      assert.deepEqual(await committedRows(url, 'SELECT n FROM t ORDER BY n'), [{ n: 1 }, { n: 2 }, { n: 10 }, { n: 11 }, { n: 20 }, { n: 21 }]);
+      const prepared = await preparedStatements(pool);
+      assert.equal(prepared.length, 1, prepared.join('\n'));
+      assert.match(prepared[0] ?? '', /INSERT INTO t SELECT \* FROM unnest\(\$1::int\[\]\)/);
+    });
+
+    it('are planned for each batch, never by a plan cached from an earlier one', async (t) => {
+      const opened = await poolWithTable(t, 'n INTEGER', 1);
+      if (opened === undefined) return;
+      const { rows } = await opened.pool.query('SHOW plan_cache_mode');
+      assert.equal(rows[0]?.['plan_cache_mode'], 'force_custom_plan');
+    });
+
+    it('are sent whole on a connection whose server forgot them, after that one transaction fails as unavailable', async (t) => {
+      const opened = await poolWithTable(t, 'n INTEGER', 1);
+      if (opened === undefined) return;
+      const { url, pool } = opened;
+      await pool.pipelinedTransaction(async (exec) => insert(exec, 1));
+      // What a pooler in transaction mode amounts to: the next transaction meets a session without the statement.
+      await pool.query('DEALLOCATE ALL');
+      await assert.rejects(
+        pool.pipelinedTransaction(async (exec) => insert(exec, 10)),
+        (error: unknown) => error instanceof StorageUnavailableError && isUnavailableError((error as { cause?: unknown }).cause),
+      );
+      await pool.pipelinedTransaction(async (exec) => insert(exec, 20));
+      await pool.pipelinedTransaction(async (exec) => insert(exec, 30));
+      assert.deepEqual(await preparedStatements(pool), []);
+      assert.deepEqual(await committedRows(url, 'SELECT n FROM t ORDER BY n'), [{ n: 1 }, { n: 2 }, { n: 20 }, { n: 21 }, { n: 30 }, { n: 31 }]);
+    });
   });
 });
