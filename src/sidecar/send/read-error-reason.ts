@@ -50,9 +50,8 @@ async function readPrefix(iterator: AsyncIterator<Chunk>, signal: AbortSignal, m
   });
   try {
     while (size < maxBytes) {
-      const next = iterator.next();
-      next.catch(() => undefined); // a read still pending when time runs out fails once the body is dropped
-      const step = await Promise.race([next, aborted]);
+      // Should time run out first, this read may fail once the body is dropped: the race has handled it.
+      const step = await Promise.race([iterator.next(), aborted]);
       if (step === 'aborted' || step.done) break;
       const bytes = typeof step.value === 'string' ? new TextEncoder().encode(step.value) : step.value;
       chunks.push(bytes.subarray(0, maxBytes - size));

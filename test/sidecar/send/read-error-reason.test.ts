@@ -69,6 +69,28 @@ describe('readErrorReason', () => {
     assert.ok(seen.destroyed, 'the body is destroyed');
   });
 
+  it('lets a read still pending when the time runs out fail quietly once the body is dropped', { timeout: 5000 }, async () => {
+    // A body whose pending read fails when it is destroyed, as a socket's does.
+    const pending: ((error: Error) => void)[] = [];
+    const body = {
+      [Symbol.asyncIterator]: () => ({ next: () => new Promise((_, reject) => pending.push(reject)) }),
+      destroy: () => pending.splice(0).forEach((reject) => reject(new Error('aborted'))),
+    };
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => void unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      const limit = new AbortController();
+      setTimeout(() => limit.abort(), 20);
+      assert.equal(await readErrorReason(body, 'text/plain', limit.signal), undefined);
+      assert.equal(pending.length, 0, 'the body was dropped');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      assert.deepEqual(unhandled, []);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+  });
+
   it('returns nothing when the time is already up, without waiting for the body', async () => {
     const { stream } = trickle('');
     const limit = new AbortController();
