@@ -441,7 +441,7 @@ try {
   if (existsSync(ingestScript)) {
     log('collector ingestion bench (bench/ingest.ts)');
     const started = performance.now();
-    const env = { ...process.env, BENCH_SECONDS: process.env['BENCH_SECONDS'] ?? '5', ...(pg ? { BENCH_PG_URL: pg.serverUrl } : {}) };
+    const env = { ...process.env, ...(pg ? { BENCH_PG_URL: pg.serverUrl } : {}) };
     const result = spawnSync(NODE, [ingestScript], { cwd: ROOT, encoding: 'utf8', timeout: 240_000, maxBuffer: 8 << 20, env });
     ingest = { status: result.status, output: `${result.stdout}${result.stderr}`.trim(), seconds: (performance.now() - started) / 1000 };
   }
