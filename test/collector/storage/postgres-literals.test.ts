@@ -4,12 +4,34 @@
  * a real PostgreSQL) hostile strings that come back exactly as they went in.
  */
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it, type TestContext } from 'node:test';
 import pg from 'pg';
 import { inlineParameters, literal, literalList } from '../../../src/collector/storage/postgres-literals.ts';
 import { freshPostgres } from '../../helpers/fleet.ts';
 
 const HOSTILE = ["'", "''", '\\', '\\\\', '"', '\\"', '{', '}', ',', 'NULL', 'null', ' spaced ', "x'; DROP TABLE y; --", '$$', 'ü€😀', 'a\nb', '', "E'\\x41'", '); DROP TABLE y; --'];
+
+/** Runs `work` with a client of a fresh database; does nothing without a PostgreSQL. */
+async function withClient(t: TestContext, work: (client: pg.Client) => Promise<void>): Promise<void> {
+  const url = await freshPostgres(t);
+  if (url === undefined) return;
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await work(client);
+  } finally {
+    await client.end();
+  }
+}
+
+/** `echo` selects its two parameters, a string and an array of strings, as `one` and `many`: each hostile string comes back as it went. */
+async function assertEchoesHostile(echo: (params: unknown[]) => Promise<pg.QueryResult>, where = ''): Promise<void> {
+  for (const value of HOSTILE) {
+    const { rows } = await echo([value, [value, 'x', null]]);
+    assert.equal(rows[0].one, value, where);
+    assert.deepEqual(rows[0].many, [value, 'x', null], where);
+  }
+}
 
 describe('literal', () => {
   it('writes null and undefined as NULL', () => {
@@ -67,19 +89,10 @@ describe('inlineParameters', () => {
   });
 
   it('gives PostgreSQL back every hostile string as it was, alone and in an array', async (t) => {
-    const url = await freshPostgres(t);
-    if (url === undefined) return;
-    const client = new pg.Client({ connectionString: url });
-    await client.connect();
-    try {
-      for (const value of HOSTILE) {
-        const { rows } = await client.query(inlineParameters('SELECT ?::text AS one, ?::text[] AS many', [value, [value, 'x', null]]));
-        assert.equal(rows[0].one, value);
-        assert.deepEqual(rows[0].many, [value, 'x', null]);
-      }
-    } finally {
-      await client.end();
-    }
+    await withClient(t, async (client) => {
+      const echo = (params: unknown[]) => client.query(inlineParameters('SELECT ?::text AS one, ?::text[] AS many', params));
+      await assertEchoesHostile(echo);
+    });
   });
 });
 
@@ -90,23 +103,13 @@ describe('literalList', () => {
   });
 
   it('gives PostgreSQL back every hostile string as it was, as the arguments of a prepared statement', async (t) => {
-    const url = await freshPostgres(t);
-    if (url === undefined) return;
-    const client = new pg.Client({ connectionString: url });
-    await client.connect();
-    try {
+    await withClient(t, async (client) => {
       await client.query('PREPARE echo AS SELECT $1::text AS one, $2::text[] AS many');
       // Also where a backslash in a plain quoted string is an escape (an old server setting).
       for (const conforming of ['on', 'off']) {
         await client.query(`SET standard_conforming_strings = ${conforming}`);
-        for (const value of HOSTILE) {
-          const { rows } = await client.query(`EXECUTE echo(${literalList([value, [value, 'x', null]])})`);
-          assert.equal(rows[0].one, value, `standard_conforming_strings ${conforming}`);
-          assert.deepEqual(rows[0].many, [value, 'x', null]);
-        }
+        await assertEchoesHostile((params) => client.query(`EXECUTE echo(${literalList(params)})`), `standard_conforming_strings ${conforming}`);
       }
-    } finally {
-      await client.end();
-    }
+    });
   });
 });
