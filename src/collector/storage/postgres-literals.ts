@@ -4,8 +4,9 @@
  * arguments of an EXECUTE of a prepared statement, or written into the
  * statement's own text. Only the values the write path passes are accepted: null,
  * safe integers, strings, and flat arrays of those; anything else throws.
- * Strings go through pg's escapeLiteral, and array elements are quoted as
- * array syntax wants before that, so no value can end the literal early.
+ * A string holding a quote or a backslash goes through pg's escapeLiteral
+ * (any other is quoted as it is), and array elements are quoted as array
+ * syntax wants before that, so no value can end the literal early.
  */
 import pg from 'pg';
 

@@ -17,7 +17,7 @@
  */
 import pg from 'pg';
 import { errorCode, errorMessage } from '../../lib/errors.ts';
-import { coalescingExecOn, preparedStatements, type Exec, type PreparedStatements } from './postgres-transaction.ts';
+import { coalescingExecOn, preparedStatements, UNKNOWN_STATEMENT, type Exec, type PreparedStatements } from './postgres-transaction.ts';
 import { StorageUnavailableError } from './storage-unavailable.ts';
 
 export interface PostgresPoolOptions {
@@ -64,8 +64,8 @@ const CONNECT_LIMIT_MS = 10_000;
 
 // SQLSTATE classes and codes that mean "the database cannot serve now", not "this statement is wrong".
 const UNAVAILABLE_CLASSES = ['08', '53', '57', '58'];
-// 26000: the session lost the write path's prepared statements; the next transaction prepares them again.
-const UNAVAILABLE_CODES = new Set(['55P03', '40P01', '26000']);
+// UNKNOWN_STATEMENT: a server session without the write path's prepared statements; the pool then sends them whole.
+const UNAVAILABLE_CODES = new Set(['55P03', '40P01', UNKNOWN_STATEMENT]);
 const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ECONNABORTED']);
 // pg reports a lost or refused connection with a plain Error and one of these messages.
 const CONNECTION_MESSAGES = /connection terminated|timeout exceeded when trying to connect|not queryable|connection timeout|connection error/i;

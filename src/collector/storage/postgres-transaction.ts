@@ -50,7 +50,8 @@ export const preparedStatements = (): PreparedStatements => ({ sessions: new Wea
 const NAME_PREFIX = `ct_${randomBytes(4).toString('hex')}_`;
 let preparedCount = 0;
 
-const UNKNOWN_STATEMENT = '26000';
+/** The SQLSTATE of a prepared statement the server's session does not know. */
+export const UNKNOWN_STATEMENT = '26000';
 
 /**
  * Like execOn, but the statements issued in one turn of the event loop go
