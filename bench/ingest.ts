@@ -26,6 +26,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { benchPostgres, type BenchPostgres } from './postgres-server.ts';
+import { median } from './statistics.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const BIN = join(ROOT, 'bin', 'connect-telemetry.js');
@@ -141,12 +142,6 @@ async function round(dir: string, n: number, pg: BenchPostgres | undefined): Pro
     ...(postgres ? { postgres: { ...postgres, ratio: postgres.rps / collectorSqlite.rps } } : {}),
   };
 }
-
-const median = (values: number[]): number => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? (sorted[middle] as number) : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
-};
 
 function table(rounds: Round[], ratio: number, pgRatio: number | undefined): string {
   const each = (pick: (r: Round) => string) => rounds.map(pick).join(' | ');

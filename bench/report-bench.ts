@@ -25,6 +25,7 @@ import type { Storage } from '../src/collector/storage/storage.ts';
 import { DAY, DISTINCT_SETS, fillFleet, type FleetShape } from './fleet-data.ts';
 import type { Figure } from './figure.ts';
 import type { BenchPostgres } from './postgres-server.ts';
+import { median } from './statistics.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const BIN = join(ROOT, 'bin', 'connect-telemetry.js');
@@ -32,11 +33,6 @@ const FLEET = Number(process.env['BENCH_FLEET_INSTANCES'] ?? 1_000_000);
 const HISTORY = Number(process.env['BENCH_HISTORY_REPORTS'] ?? 720);
 const PG_FLEET = Number(process.env['BENCH_PG_FLEET_INSTANCES'] ?? 200_000);
 const RUNS = Number(process.env['BENCH_REPORT_RUNS'] ?? 3);
-
-const median = (values: readonly number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted.length === 0 ? Number.NaN : ((sorted[(sorted.length - 1) >> 1] as number) + (sorted[sorted.length >> 1] as number)) / 2;
-};
 
 /** Runs a node process `runs` times; wall time (ms), CPU time (ms) and peak RSS (MB) of each. */
 function timed(args: string[], runs: number, work: string): { ms: number[]; cpuMs: number[]; mb: number[]; stdout: string } {

@@ -31,6 +31,7 @@ import { sidecarMemoryBudget } from './manifest-budget.ts';
 import { benchPostgres } from './postgres-server.ts';
 import type { Figure } from './figure.ts';
 import { reportFigures } from './report-bench.ts';
+import { median, percentile } from './statistics.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const BIN = join(ROOT, 'bin', 'connect-telemetry.js');
@@ -52,15 +53,6 @@ const benchStarted = performance.now();
 /** What the Kubernetes examples ask for: the idle RSS must fit the request, a burst's peak half the limit. */
 const BUDGET = sidecarMemoryBudget(ROOT);
 
-const median = (values: readonly number[]) => percentile(values, 50);
-function percentile(values: readonly number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  if (sorted.length === 0) return Number.NaN;
-  const rank = (p / 100) * (sorted.length - 1);
-  const low = Math.floor(rank);
-  const high = Math.ceil(rank);
-  return (sorted[low] as number) + ((sorted[high] as number) - (sorted[low] as number)) * (rank - low);
-}
 const log = (message: string) => process.stderr.write(`[bench ${((performance.now() - benchStarted) / 1000).toFixed(0).padStart(3)} s] ${message}\n`);
 
 /** A memory field of /proc/<pid>/status in kB: VmRSS now, VmHWM its peak so far. */
